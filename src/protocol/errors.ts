@@ -1,0 +1,49 @@
+/** Why a piece of INDI input was refused. */
+export type IndiProtocolErrorReason =
+  | 'malformed-xml'
+  | 'text-outside-element'
+  | 'too-deep'
+  | 'too-large'
+  | 'unknown-element'
+  | 'unknown-attribute'
+  | 'missing-attribute'
+  | 'bad-value'
+  | 'wrong-member'
+  | 'bad-base64';
+
+/**
+ * Bad INDI input, with where it was found (`offset`, the byte offset in the
+ * connection's stream) and what it looked like (`excerpt`, at most 80 characters).
+ *
+ * @example
+ * ```ts
+ * bytes$.pipe(parseIndi({ onProblem: (e) => log(`${e.reason} at byte ${e.offset}: ${e.message}`) }));
+ * ```
+ */
+export class IndiProtocolError extends Error {
+  override readonly name = 'IndiProtocolError';
+  readonly reason: IndiProtocolErrorReason;
+  readonly offset: number;
+  readonly excerpt: string;
+
+  constructor(reason: IndiProtocolErrorReason, detail: string, offset: number, excerpt: string) {
+    super(`${detail} (byte ${offset}, near ${JSON.stringify(excerpt)})`);
+    this.reason = reason;
+    this.offset = offset;
+    this.excerpt = excerpt;
+  }
+}
+
+const excerptLength = 80;
+
+/**
+ * The first characters of some input, for error messages.
+ *
+ * @example
+ * ```ts
+ * excerptOf('<defNumberVector device="CCD" …'); // at most 80 characters
+ * ```
+ */
+export function excerptOf(text: string): string {
+  return text.length <= excerptLength ? text : `${text.slice(0, excerptLength - 1)}…`;
+}

@@ -1,0 +1,77 @@
+/** A framed element with the text of its `oneBLOB`s cut out. */
+export interface ExtractedPayloads {
+  /** The element's XML with every `oneBLOB` emptied. */
+  readonly xml: string;
+  /** Each `oneBLOB`'s base64 text without whitespace, in document order. */
+  readonly payloads: readonly string[];
+  /** Why a payload is not base64, when one is not. */
+  readonly payloadProblem?: string;
+}
+
+const LT = 0x3c;
+const GT = 0x3e;
+const SLASH = 0x2f;
+
+/** 1 for base64 alphabet bytes, 2 for XML whitespace, 0 for anything else. */
+const byteClass = new Uint8Array(256);
+for (const char of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=') {
+  byteClass[char.charCodeAt(0)] = 1;
+}
+for (const char of ' \t\r\n') byteClass[char.charCodeAt(0)] = 2;
+
+const blobVector = /^<(set|new)BLOBVector[\s/>]/;
+const openBlob = Buffer.from('<oneBLOB');
+const closeBlob = Buffer.from('</oneBLOB');
+
+/**
+ * Cuts the base64 text out of a `setBLOBVector` / `newBLOBVector` element so
+ * that the XML parser only sees the small rest: the payload is copied once,
+ * without whitespace, by a byte loop, and never decoded.
+ *
+ * @example
+ * ```ts
+ * extractBlobPayloads(Buffer.from("<setBLOBVector device='C' name='B'><oneBLOB name='I' size='1' format='.b'>QQ==</oneBLOB></setBLOBVector>"));
+ * // { xml: "<setBLOBVector …><oneBLOB …></oneBLOB></setBLOBVector>", payloads: ['QQ=='] }
+ * ```
+ */
+export function extractBlobPayloads(bytes: Buffer): ExtractedPayloads {
+  if (!blobVector.test(bytes.toString('latin1', 0, 16))) return { xml: bytes.toString('utf8'), payloads: [] };
+  const pieces: string[] = [];
+  const payloads: string[] = [];
+  let copied = 0;
+  let at = bytes.indexOf(openBlob);
+  while (at >= 0) {
+    const gt = bytes.indexOf(GT, at);
+    if (gt < 0) break;
+    const close = bytes[gt - 1] === SLASH ? -1 : bytes.indexOf(closeBlob, gt);
+    if (close >= 0) {
+      const payload = compactBase64(bytes, gt + 1, close);
+      if (payload === undefined) {
+        return {
+          xml: bytes.toString('utf8'),
+          payloads: [],
+          payloadProblem: 'a oneBLOB holds characters that are not base64',
+        };
+      }
+      pieces.push(bytes.toString('utf8', copied, gt + 1));
+      payloads.push(payload);
+      copied = close;
+    }
+    at = bytes.indexOf(openBlob, gt);
+  }
+  pieces.push(bytes.toString('utf8', copied));
+  return { xml: pieces.join(''), payloads };
+}
+
+/** The base64 text of bytes[start, end) without whitespace; undefined if it is not base64. */
+function compactBase64(bytes: Buffer, start: number, end: number): string | undefined {
+  const out = Buffer.allocUnsafe(end - start);
+  let length = 0;
+  for (let i = start; i < end; i++) {
+    const byte = bytes[i] ?? LT;
+    const kind = byteClass[byte];
+    if (kind === 1) out[length++] = byte;
+    else if (kind !== 2) return undefined;
+  }
+  return out.toString('latin1', 0, length);
+}

@@ -1,0 +1,258 @@
+import { Observable, type OperatorFunction } from 'rxjs';
+import { IndiProtocolError, excerptOf } from './errors.js';
+
+/** One complete top-level element, as the bytes that arrived. */
+export interface IndiFrame {
+  /** Byte offset of the element's `<` in the connection's stream. */
+  readonly offset: number;
+  readonly bytes: Buffer;
+}
+
+/** Limits of the framer; each one ends the stream with an {@link IndiProtocolError}. */
+export interface FrameIndiOptions {
+  /** Largest top-level element, in bytes. Default 512 MiB, room for 100+ MB BLOBs in base64. */
+  readonly maxMessageBytes?: number;
+  /** Largest start tag (element name and all its attributes), in bytes. Default 1 MiB. */
+  readonly maxTagBytes?: number;
+  /** Deepest element nesting. INDI needs 2 (vector, member); default 2. */
+  readonly maxDepth?: number;
+  /** Non-fatal problems (text between elements) are reported here. */
+  readonly onProblem?: (problem: IndiProtocolError) => void;
+}
+
+const LT = 0x3c;
+const GT = 0x3e;
+const SLASH = 0x2f;
+const QUESTION = 0x3f;
+const BANG = 0x21;
+const QUOTE = 0x22;
+const APOSTROPHE = 0x27;
+
+const isSpace = (byte: number | undefined): boolean =>
+  byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
+
+/**
+ * Splits a byte stream into top-level XML elements without decoding it: the
+ * scanner jumps from `<` to `<` with `Buffer.indexOf`, so BLOB text costs one
+ * memchr. Handles any chunking (a multi-byte character split across chunks is
+ * never cut, since `<` and `>` never occur inside one), skips `<?xml …?>`
+ * declarations and comments between elements (libindi drivers print a
+ * declaration before some messages), and ends with an `IndiProtocolError` when
+ * the framing itself breaks.
+ *
+ * @example
+ * ```ts
+ * socketBytes$.pipe(frameIndi()).subscribe((frame) => console.log(frame.bytes.length));
+ * ```
+ */
+export function frameIndi(options: FrameIndiOptions = {}): OperatorFunction<Uint8Array | string, IndiFrame> {
+  return (source) =>
+    new Observable<IndiFrame>((subscriber) => {
+      const framer = new Framer(options, (frame) => subscriber.next(frame));
+      return source.subscribe({
+        next: (chunk) => {
+          const failure = framer.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
+          if (failure) subscriber.error(failure);
+        },
+        error: (error: unknown) => subscriber.error(error),
+        complete: () => {
+          const failure = framer.end();
+          if (failure) subscriber.error(failure);
+          else subscriber.complete();
+        },
+      });
+    });
+}
+
+class Framer {
+  private data = Buffer.allocUnsafe(64 * 1024);
+  private length = 0;
+  /** Stream offset of data[0]. */
+  private base = 0;
+  private pos = 0;
+  private depth = 0;
+  /** Start of the element being framed, or -1 between elements. */
+  private start = -1;
+  private readonly maxMessageBytes: number;
+  private readonly maxTagBytes: number;
+  private readonly maxDepth: number;
+
+  constructor(
+    private readonly options: FrameIndiOptions,
+    private readonly emit: (frame: IndiFrame) => void,
+  ) {
+    this.maxMessageBytes = options.maxMessageBytes ?? 512 * 1024 * 1024;
+    this.maxTagBytes = options.maxTagBytes ?? 1024 * 1024;
+    this.maxDepth = options.maxDepth ?? 2;
+  }
+
+  push(chunk: Uint8Array): IndiProtocolError | undefined {
+    this.append(chunk);
+    const failure = this.scan();
+    this.compact();
+    return failure;
+  }
+
+  end(): IndiProtocolError | undefined {
+    if (this.start < 0) return undefined;
+    return this.failure('malformed-xml', 'the connection ended inside an element', this.start);
+  }
+
+  private append(chunk: Uint8Array): void {
+    const needed = this.length + chunk.length;
+    if (needed > this.data.length) {
+      const grown = Buffer.allocUnsafe(Math.max(needed, this.data.length * 2));
+      this.data.copy(grown, 0, 0, this.length);
+      this.data = grown;
+    }
+    this.data.set(chunk, this.length);
+    this.length = needed;
+  }
+
+  private compact(): void {
+    const keep = this.start >= 0 ? this.start : this.pos;
+    if (keep === 0) return;
+    this.data.copy(this.data, 0, keep, this.length);
+    this.length -= keep;
+    this.pos -= keep;
+    this.base += keep;
+    if (this.start >= 0) this.start = 0;
+  }
+
+  private indexOf(needle: number | string, from: number): number {
+    return this.data.subarray(0, this.length).indexOf(needle, from);
+  }
+
+  private scan(): IndiProtocolError | undefined {
+    for (;;) {
+      if (this.depth === 0 && this.start < 0) {
+        const lt = this.indexOf(LT, this.pos);
+        this.checkOutsideText(lt < 0 ? this.length : lt);
+        if (lt < 0) {
+          this.pos = this.length;
+          return undefined;
+        }
+        this.pos = lt;
+      }
+      if (this.pos + 1 >= this.length) return this.checkSize();
+      const step = this.step();
+      if (step === 'wait') return this.checkSize();
+      if (step instanceof IndiProtocolError) return step;
+      if (this.depth > 0) {
+        const lt = this.indexOf(LT, this.pos);
+        if (lt < 0) {
+          this.pos = this.length;
+          return this.checkSize();
+        }
+        this.pos = lt;
+      }
+    }
+  }
+
+  /** Consumes the markup at `pos` (a `<`); 'wait' when it is not all here yet. */
+  private step(): 'wait' | 'done' | IndiProtocolError {
+    const at = this.pos;
+    const next = this.data[at + 1];
+    if (next === QUESTION) return this.skipTo('?>', at);
+    if (next === BANG) {
+      if (this.length - at < 9) return 'wait';
+      if (this.data.toString('latin1', at, at + 4) === '<!--') return this.skipTo('-->', at);
+      if (this.depth > 0 && this.data.toString('latin1', at, at + 9) === '<![CDATA[') return this.skipTo(']]>', at);
+      return this.failure('malformed-xml', 'INDI does not allow DOCTYPE or CDATA here', at);
+    }
+    if (next === SLASH) {
+      const gt = this.indexOf(GT, at);
+      if (gt < 0) return this.tagNotYetEnded(at);
+      this.depth -= 1;
+      if (this.depth < 0) return this.failure('malformed-xml', 'a closing tag without an opening tag', at);
+      this.pos = gt + 1;
+      if (this.depth === 0) this.finishElement();
+      return 'done';
+    }
+    const gt = this.endOfStartTag(at);
+    if (gt < 0) return this.tagNotYetEnded(at);
+    if (this.start < 0) this.start = at;
+    this.pos = gt + 1;
+    if (this.data[gt - 1] === SLASH) {
+      if (this.depth === 0) this.finishElement();
+      return 'done';
+    }
+    this.depth += 1;
+    if (this.depth > this.maxDepth) {
+      return this.failure('too-deep', `elements nested deeper than ${this.maxDepth} levels`, this.start);
+    }
+    return 'done';
+  }
+
+  private skipTo(terminator: string, at: number): 'wait' | 'done' {
+    const end = this.indexOf(terminator, at + 2);
+    if (end < 0) return 'wait';
+    this.pos = end + terminator.length;
+    return 'done';
+  }
+
+  private endOfStartTag(at: number): number {
+    let quote = 0;
+    for (let i = at + 1; i < this.length; i++) {
+      const byte = this.data[i];
+      if (quote !== 0) {
+        if (byte === quote) quote = 0;
+      } else if (byte === QUOTE || byte === APOSTROPHE) {
+        quote = byte;
+      } else if (byte === GT) {
+        return i;
+      } else if (byte === LT) {
+        return -2;
+      }
+    }
+    return -1;
+  }
+
+  private tagNotYetEnded(at: number): 'wait' | IndiProtocolError {
+    const gt = this.endOfStartTag(at);
+    if (gt === -2) return this.failure('malformed-xml', "a '<' inside a tag", at);
+    if (this.length - at > this.maxTagBytes) {
+      return this.failure('too-large', `a tag longer than ${this.maxTagBytes} bytes`, at);
+    }
+    return 'wait';
+  }
+
+  private finishElement(): void {
+    const bytes = Buffer.from(this.data.subarray(this.start, this.pos));
+    const offset = this.base + this.start;
+    this.start = -1;
+    this.emit({ offset, bytes });
+  }
+
+  private checkSize(): IndiProtocolError | undefined {
+    if (this.start >= 0 && this.length - this.start > this.maxMessageBytes) {
+      return this.failure('too-large', `an element larger than ${this.maxMessageBytes} bytes`, this.start);
+    }
+    return undefined;
+  }
+
+  private checkOutsideText(end: number): void {
+    for (let i = this.pos; i < end; i++) {
+      if (!isSpace(this.data[i])) {
+        this.options.onProblem?.(
+          new IndiProtocolError(
+            'text-outside-element',
+            'text outside any INDI element was skipped',
+            this.base + i,
+            excerptOf(this.data.toString('utf8', i, Math.min(end, i + 80))),
+          ),
+        );
+        return;
+      }
+    }
+  }
+
+  private failure(reason: 'malformed-xml' | 'too-deep' | 'too-large', detail: string, at: number): IndiProtocolError {
+    return new IndiProtocolError(
+      reason,
+      detail,
+      this.base + at,
+      excerptOf(this.data.toString('utf8', at, Math.min(this.length, at + 80))),
+    );
+  }
+}
