@@ -18,11 +18,22 @@ const MAX_FIELD = 1024;
 /** Pieces of a whole per sexagesimal precision; any other precision means whole minutes (60). */
 const FRACBASE: Readonly<Record<number, number>> = { 9: 360000, 8: 36000, 6: 3600, 5: 600 };
 
+/** A C-style decimal: optional sign, digits with an optional point, optional exponent. */
+const DECIMAL_TEXT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+/** What C's printf prints for NaN and infinities, and strtod reads back. */
+const NON_FINITE_TEXT = /^([+-]?)(?:(nan)|inf(?:inity)?)$/i;
+const UNSIGNED = String.raw`(\d+\.?\d*|\.\d+)`;
+const SEPARATOR = String.raw`(?:\s*[:;]\s*|\s+)`;
+/** Signed degrees, then unsigned minutes and optional seconds. */
+const SEXAGESIMAL_TEXT = new RegExp(
+  `^([+-]?)${UNSIGNED}${SEPARATOR}${UNSIGNED}(?:${SEPARATOR}${UNSIGNED})?$`,
+);
+
 interface Conversion {
   readonly flags: string;
   readonly width: number;
   readonly precision: number | undefined;
-  readonly conversion: string;
+  readonly letter: string;
 }
 
 /** A non-negative finite double as exact decimal digits (no trailing zeros) with the point after `point` of them. */
@@ -99,26 +110,21 @@ export function parseNumber(text: string): number | undefined {
   return sign === '-' ? -magnitude : magnitude;
 }
 
-const UNSIGNED = String.raw`(\d+\.?\d*|\.\d+)`;
-const SEPARATOR = String.raw`(?:\s*[:;]\s*|\s+)`;
-const DECIMAL_TEXT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-const NON_FINITE_TEXT = /^([+-]?)(?:(nan)|inf(?:inity)?)$/i;
-const SEXAGESIMAL_TEXT = new RegExp(
-  `^([+-]?)${UNSIGNED}${SEPARATOR}${UNSIGNED}(?:${SEPARATOR}${UNSIGNED})?$`,
-);
-
 /** Split a printf format into [text before, its conversion, text after]; undefined if unsupported. */
 function parseFormat(format: string): [string, Conversion | undefined, string] | undefined {
-  const text = ['', ''];
+  let before = '';
+  let text = '';
   let conversion: Conversion | undefined;
   let i = 0;
   while (i < format.length) {
     const percent = format.indexOf('%', i);
-    const literal = format.slice(i, percent < 0 ? undefined : percent);
-    text[conversion ? 1 : 0] += literal;
-    if (percent < 0) break;
+    if (percent < 0) {
+      text += format.slice(i);
+      break;
+    }
+    text += format.slice(i, percent);
     if (format[percent + 1] === '%') {
-      text[conversion ? 1 : 0] += '%';
+      text += '%';
       i = percent + 2;
       continue;
     }
@@ -131,16 +137,18 @@ function parseFormat(format: string): [string, Conversion | undefined, string] |
       flags,
       width: Number(width),
       precision: precision === undefined ? undefined : Number(precision),
-      conversion: letter,
+      letter,
     };
+    before = text;
+    text = '';
     i = CONVERSION.lastIndex;
   }
-  return [text[0] ?? '', conversion, text[1] ?? ''];
+  return conversion ? [before, conversion, text] : [text, undefined, ''];
 }
 
 /** One printf conversion of `value`, padded to its width. */
-function convert(value: number, { flags, width, precision, conversion }: Conversion): string {
-  const upper = conversion === 'F' || conversion === 'E' || conversion === 'G';
+function convert(value: number, { flags, width, precision, letter }: Conversion): string {
+  const upper = letter === 'F' || letter === 'E' || letter === 'G';
   const alternate = flags.includes('#');
   let negative = value < 0;
   let body: string;
@@ -148,7 +156,7 @@ function convert(value: number, { flags, width, precision, conversion }: Convers
   if (!Number.isFinite(value)) {
     body = Number.isNaN(value) ? 'nan' : 'inf';
     if (upper) body = body.toUpperCase();
-  } else if (conversion === 'd' || conversion === 'i') {
+  } else if (letter === 'd' || letter === 'i') {
     const whole = BigInt(Math.trunc(value));
     const digits = (whole < 0n ? -whole : whole).toString();
     negative = whole < 0n;
@@ -158,8 +166,8 @@ function convert(value: number, { flags, width, precision, conversion }: Convers
     negative ||= Object.is(value, -0);
     const decimal = toDecimal(Math.abs(value));
     const digits = precision ?? 6;
-    if (conversion === 'f' || conversion === 'F') body = fixed(decimal, digits, alternate);
-    else if (conversion === 'e' || conversion === 'E') body = exponential(decimal, digits, alternate, upper);
+    if (letter === 'f' || letter === 'F') body = fixed(decimal, digits, alternate);
+    else if (letter === 'e' || letter === 'E') body = exponential(decimal, digits, alternate, upper);
     else body = general(decimal, digits, alternate, upper);
   }
   const sign = negative ? '-' : flags.includes('+') ? '+' : flags.includes(' ') ? ' ' : '';
@@ -171,7 +179,9 @@ function convert(value: number, { flags, width, precision, conversion }: Convers
 
 /** `%f`: `precision` digits after the point. */
 function fixed(decimal: Decimal, precision: number, alternate: boolean): string {
-  const digits = round(decimal, decimal.point + precision).toString().padStart(precision + 1, '0');
+  const digits = round(decimal, decimal.point + precision)
+    .toString()
+    .padStart(precision + 1, '0');
   const whole = digits.slice(0, digits.length - precision);
   return precision > 0 || alternate ? `${whole}.${digits.slice(whole.length)}` : whole;
 }
@@ -192,7 +202,9 @@ function general(decimal: Decimal, precision: number, alternate: boolean, upper:
     exponent >= -4 && exponent < significant
       ? fixed(decimal, significant - 1 - exponent, alternate)
       : exponential(decimal, significant - 1, alternate, upper);
-  return alternate ? text : text.replace(/\.(\d*?)0*(?=$|[eE])/, (_, kept: string) => (kept ? `.${kept}` : ''));
+  return alternate
+    ? text
+    : text.replace(/\.(\d*?)0*(?=$|[eE])/, (_, kept: string) => (kept ? `.${kept}` : ''));
 }
 
 /** The first `significant` digits of `decimal`, rounded, and the power of ten of the first. */
@@ -223,7 +235,9 @@ function toDecimal(value: number): Decimal {
   const fraction = bits & 0xf_ffff_ffff_ffffn;
   const mantissa = biased === 0 ? fraction : fraction | 0x10_0000_0000_0000n;
   const exponent = Math.max(biased, 1) - 1075;
-  const digits = (exponent >= 0 ? mantissa << BigInt(exponent) : mantissa * 5n ** BigInt(-exponent)).toString();
+  const digits = (
+    exponent >= 0 ? mantissa << BigInt(exponent) : mantissa * 5n ** BigInt(-exponent)
+  ).toString();
   return { digits: digits.replace(/0+$/, ''), point: digits.length + Math.min(exponent, 0) };
 }
 
@@ -244,7 +258,7 @@ function fsSexa(value: number, width: number, fracbase: number): string {
     case 60:
       return `${whole}:${minutes}`;
     case 600:
-      return `${whole}:${two(Math.trunc(f / 10))}.${f % 10}`;
+      return `${whole}:${minutes}.${f % 10}`;
     case 3600:
       return `${whole}:${minutes}:${two(s)}`;
     case 36000:

@@ -31,11 +31,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
 const FIXTURES_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
-const INDISERVER_PORT = 17651;
 const POLL_MS = 25;
 
-/** Every child we start, so that `killAll` can reap them even on error. */
-const children = new Set<ChildProcess>();
+/**
+ * Every child we start, so that `killAll` can reap them even on error; `true`
+ * marks a process-group leader (indiserver), whose whole group is killed.
+ */
+const children = new Map<ChildProcess, boolean>();
 
 // ---------------------------------------------------------------------------
 // XML snippets we send
@@ -61,7 +63,11 @@ const connect = (device: string): string => newSwitch(device, 'CONNECTION', { CO
 // ---------------------------------------------------------------------------
 // Driver session: FIFO stdin, regular-file stdout, ping answering
 
-class DriverSession {
+function contains(text: string, needle: string | RegExp): boolean {
+  return typeof needle === 'string' ? text.includes(needle) : needle.test(text);
+}
+
+class DriverSession implements Conversation {
   readonly outPath: string;
   readonly errPath: string;
   private readonly sent: string[] = [];
@@ -92,7 +98,7 @@ class DriverSession {
       ['-c', 'exec "$0" < "$1" > "$2" 2> "$3"', driver, fifoPath, this.outPath, this.errPath],
       { stdio: 'ignore', env: { ...process.env, HOME: workDir } },
     );
-    children.add(this.child);
+    children.set(this.child, false);
     this.exited = new Promise((resolve) => this.child.once('exit', () => resolve()));
     this.exited.then(() => children.delete(this.child)).catch(() => undefined);
     this.pinger = setInterval(() => this.answerPings(), POLL_MS);
@@ -124,10 +130,13 @@ class DriverSession {
     }
   }
 
-  async waitForOutput(needle: string, timeoutMs: number): Promise<void> {
+  async waitForOutput(needle: string | RegExp, timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    while (!this.output().includes(needle)) {
-      if (!this.running) throw new Error(`${this.driver} exited before writing ${needle}`);
+    while (!contains(this.output(), needle)) {
+      if (!this.running) {
+        const stderr = fs.readFileSync(this.errPath, 'utf8').trim();
+        throw new Error(`${this.driver} exited before writing ${needle}; stderr: ${stderr}`);
+      }
       if (Date.now() > deadline) throw new Error(`${this.driver}: no ${needle} within ${timeoutMs} ms`);
       await sleep(POLL_MS);
     }
@@ -154,68 +163,106 @@ class DriverSession {
 }
 
 // ---------------------------------------------------------------------------
-// Scenarios: what we say to each driver
+// Scenarios: what we say to a driver, or to indiserver on a driver's behalf
 
-type Scenario = (session: DriverSession) => Promise<void>;
+/** The two ends we talk to: a driver's stdin/stdout, or an indiserver socket. */
+interface Conversation {
+  send(xml: string): void;
+  waitForOutput(needle: string | RegExp, timeoutMs: number): Promise<void>;
+}
+
+/** Drivers quote attributes with ', indiserver with ". */
+const CONNECTION_DEFINED = /name=['"]CONNECTION['"]/;
+
+type Scenario = (conversation: Conversation) => Promise<void>;
 
 /** getProperties, connect, and let the driver chatter for a while. */
 function connectAndIdle(device: string, idleMs: number): Scenario {
-  return async (s) => {
-    s.send(GET_PROPERTIES);
-    await s.waitForOutput(`name='CONNECTION'`, 5000);
-    s.send(connect(device));
+  return async (c) => {
+    c.send(GET_PROPERTIES);
+    await c.waitForOutput(CONNECTION_DEFINED, 5000);
+    c.send(connect(device));
     await sleep(idleMs);
   };
 }
 
-const telescopeScenario: Scenario = async (s) => {
+const telescopeScenario: Scenario = async (c) => {
   const device = 'Telescope Simulator';
-  await connectAndIdle(device, 1000)(s);
-  s.send(newSwitch(device, 'TELESCOPE_PARK', { UNPARK: 'On' }));
+  await connectAndIdle(device, 1000)(c);
+  c.send(newSwitch(device, 'TELESCOPE_PARK', { UNPARK: 'On' }));
   await sleep(300);
-  s.send(newSwitch(device, 'ON_COORD_SET', { SLEW: 'On' }));
-  s.send(newNumber(device, 'EQUATORIAL_EOD_COORD', { RA: 5.5, DEC: 22.5 }));
+  c.send(newSwitch(device, 'ON_COORD_SET', { SLEW: 'On' }));
+  c.send(newNumber(device, 'EQUATORIAL_EOD_COORD', { RA: 5.5, DEC: 22.5 }));
   await sleep(2000);
 };
 
-const ccdScenario: Scenario = async (s) => {
-  const device = 'CCD Simulator';
-  await connectAndIdle(device, 1000)(s);
+const CCD = 'CCD Simulator';
+
+/** A small frame, a 0.1 s exposure, and the resulting setBLOBVector. */
+async function exposeSmallFrame(c: Conversation): Promise<void> {
   // A 160x128 16-bit frame keeps the FITS (and so the fixture) small.
-  s.send(newNumber(device, 'CCD_FRAME', { X: 0, Y: 0, WIDTH: 160, HEIGHT: 128 }));
+  c.send(newNumber(CCD, 'CCD_FRAME', { X: 0, Y: 0, WIDTH: 160, HEIGHT: 128 }));
   await sleep(300);
-  s.send(newNumber(device, 'CCD_EXPOSURE', { CCD_EXPOSURE_VALUE: 0.1 }));
-  await s.waitForOutput('</setBLOBVector>', 15_000);
+  c.send(newNumber(CCD, 'CCD_EXPOSURE', { CCD_EXPOSURE_VALUE: 0.1 }));
+  await c.waitForOutput('</setBLOBVector>', 15_000);
   // Let the driver's pingRequest be answered and the post-BLOB updates arrive.
   await sleep(500);
+}
+
+const ccdScenario: Scenario = async (c) => {
+  await connectAndIdle(CCD, 1000)(c);
+  await exposeSmallFrame(c);
+};
+
+/** Through indiserver a client only gets BLOBs after enableBLOB. */
+const ccdViaServerScenario: Scenario = async (c) => {
+  c.send(GET_PROPERTIES);
+  await c.waitForOutput(CONNECTION_DEFINED, 5000);
+  c.send(`<enableBLOB device='${CCD}'>Also</enableBLOB>\n`);
+  c.send(connect(CCD));
+  await sleep(1000);
+  await exposeSmallFrame(c);
 };
 
 /** Moves the wheel, then disconnects: disconnecting makes the driver send delProperty. */
-const wheelScenario: Scenario = async (s) => {
+const wheelScenario: Scenario = async (c) => {
   const device = 'Filter Simulator';
-  await connectAndIdle(device, 500)(s);
-  s.send(newNumber(device, 'FILTER_SLOT', { FILTER_SLOT_VALUE: 3 }));
+  await connectAndIdle(device, 500)(c);
+  c.send(newNumber(device, 'FILTER_SLOT', { FILTER_SLOT_VALUE: 3 }));
   await sleep(1500);
-  s.send(newSwitch(device, 'CONNECTION', { DISCONNECT: 'On' }));
+  c.send(newSwitch(device, 'CONNECTION', { DISCONNECT: 'On' }));
   await sleep(500);
 };
 
 /** The weather simulator is the one with lights (defLightVector / setLightVector). */
-const weatherScenario: Scenario = async (s) => {
+const weatherScenario: Scenario = async (c) => {
   const device = 'Weather Simulator';
-  await connectAndIdle(device, 1000)(s);
+  await connectAndIdle(device, 1000)(c);
   // Bad weather plus rain, then a refresh, so that WEATHER_STATUS lights change.
-  s.send(newNumber(device, 'WEATHER_CONTROL', { Weather: 1, Precip: 5 }));
-  s.send(newSwitch(device, 'WEATHER_REFRESH', { REFRESH: 'On' }));
+  c.send(newNumber(device, 'WEATHER_CONTROL', { Weather: 1, Precip: 5 }));
+  c.send(newSwitch(device, 'WEATHER_REFRESH', { REFRESH: 'On' }));
   await sleep(1000);
 };
 
+/** Drivers recorded directly: fixture `<driver>.xml`. */
 const DRIVERS: ReadonlyArray<{ driver: string; scenario: Scenario }> = [
   { driver: 'indi_simulator_telescope', scenario: telescopeScenario },
   { driver: 'indi_simulator_ccd', scenario: ccdScenario },
   { driver: 'indi_simulator_focus', scenario: connectAndIdle('Focuser Simulator', 1500) },
   { driver: 'indi_simulator_wheel', scenario: wheelScenario },
   { driver: 'indi_simulator_weather', scenario: weatherScenario },
+];
+
+/** Drivers recorded behind indiserver, as a TCP client sees them: fixture `<fixture>.xml`. */
+const SERVED: ReadonlyArray<{ fixture: string; driver: string; port: number; scenario: Scenario }> = [
+  {
+    fixture: 'indiserver-telescope',
+    driver: 'indi_simulator_telescope',
+    port: 17651,
+    // Defs, then a connect so the fixture also shows forwarded set*/message traffic.
+    scenario: connectAndIdle('Telescope Simulator', 1500),
+  },
+  { fixture: 'indiserver-ccd', driver: 'indi_simulator_ccd', port: 17652, scenario: ccdViaServerScenario },
 ];
 
 // ---------------------------------------------------------------------------
@@ -275,49 +322,84 @@ async function connectWithRetry(port: number, timeoutMs: number): Promise<net.So
   }
 }
 
-async function recordIndiserver(workDir: string): Promise<void> {
-  const errFd = fs.openSync(path.join(workDir, 'indiserver.stderr'), 'w');
-  // Own process group, so killing -pid also reaps the driver indiserver forks.
-  const server = spawn('indiserver', ['-p', String(INDISERVER_PORT), 'indi_simulator_telescope'], {
-    stdio: ['ignore', 'ignore', errFd],
-    detached: true,
-    env: { ...process.env, HOME: workDir },
-  });
-  children.add(server);
-  fs.closeSync(errFd);
-  const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
-  const chunks: Buffer[] = [];
-  // Defs, then a connect so the fixture also shows forwarded set*/message traffic.
-  const conversation = [GET_PROPERTIES, connect('Telescope Simulator')];
-  try {
-    const socket = await connectWithRetry(INDISERVER_PORT, 5000);
-    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-    for (const xml of conversation) {
-      socket.write(xml);
-      await sleep(1500);
-    }
-    // Stop between two messages, so the fixture holds whole elements only.
-    const deadline = Date.now() + 3000;
-    while (!endsWithWholeElement(Buffer.concat(chunks).toString('latin1')) && Date.now() < deadline) {
+/** A raw TCP client of indiserver that keeps every byte it receives. */
+class ServerClient implements Conversation {
+  private readonly chunks: Buffer[] = [];
+  private readonly sent: string[] = [];
+
+  constructor(private readonly socket: net.Socket) {
+    socket.on('data', (chunk: Buffer) => this.chunks.push(chunk));
+  }
+
+  received(): Buffer {
+    return Buffer.concat(this.chunks);
+  }
+
+  send(xml: string): void {
+    this.sent.push(xml);
+    this.socket.write(xml);
+  }
+
+  async waitForOutput(needle: string | RegExp, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!contains(this.received().toString('latin1'), needle)) {
+      if (Date.now() > deadline) throw new Error(`indiserver: no ${String(needle)} within ${timeoutMs} ms`);
       await sleep(POLL_MS);
     }
-    socket.destroy();
-  } finally {
-    killGroup(server, 'SIGTERM');
-    await Promise.race([exited, sleep(2000)]);
-    killGroup(server, 'SIGKILL');
-    children.delete(server);
   }
-  const bytes = Buffer.concat(chunks);
-  fs.writeFileSync(path.join(FIXTURES_DIR, 'indiserver-telescope.xml'), bytes);
-  fs.writeFileSync(path.join(FIXTURES_DIR, 'indiserver-telescope.sent.xml'), conversation.join(''));
-  report('indiserver-telescope', bytes);
+
+  /** Disconnects between two messages, so the fixture holds whole elements only. */
+  async close(): Promise<void> {
+    const deadline = Date.now() + 3000;
+    while (!endsWithWholeElement(this.received().toString('latin1')) && Date.now() < deadline) {
+      await sleep(POLL_MS);
+    }
+    this.socket.destroy();
+  }
+
+  sentText(): string {
+    return this.sent.join('');
+  }
 }
 
 /** True when the last line closes a top-level element (those start at column 0). */
 function endsWithWholeElement(xml: string): boolean {
   const lastLine = /(?:^|\n)([^\n]*)\n$/.exec(xml)?.[1] ?? '';
   return /^(<\/[A-Za-z]\w*>|\/>|<[A-Za-z][^\n]*\/>)$/.test(lastLine);
+}
+
+async function recordServed(
+  fixture: string,
+  driver: string,
+  port: number,
+  scenario: Scenario,
+  workDir: string,
+): Promise<void> {
+  const errFd = fs.openSync(path.join(workDir, `${fixture}.stderr`), 'w');
+  // Own process group, so killing -pid also reaps the driver indiserver forks.
+  const server = spawn('indiserver', ['-p', String(port), driver], {
+    stdio: ['ignore', 'ignore', errFd],
+    detached: true,
+    env: { ...process.env, HOME: workDir },
+  });
+  children.set(server, true);
+  fs.closeSync(errFd);
+  const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
+  let client: ServerClient | undefined;
+  try {
+    client = new ServerClient(await connectWithRetry(port, 5000));
+    await scenario(client);
+    await client.close();
+  } finally {
+    killGroup(server, 'SIGTERM');
+    await Promise.race([exited, sleep(2000)]);
+    killGroup(server, 'SIGKILL');
+    children.delete(server);
+  }
+  const bytes = client.received();
+  fs.writeFileSync(path.join(FIXTURES_DIR, `${fixture}.xml`), bytes);
+  fs.writeFileSync(path.join(FIXTURES_DIR, `${fixture}.sent.xml`), client.sentText());
+  report(fixture, bytes);
 }
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
@@ -330,10 +412,11 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 }
 
 function killAll(): void {
-  for (const child of children) {
-    killGroup(child, 'SIGKILL');
-    child.kill('SIGKILL');
+  for (const [child, isGroupLeader] of children) {
+    if (isGroupLeader) killGroup(child, 'SIGKILL');
+    else child.kill('SIGKILL');
   }
+  children.clear();
 }
 
 // ---------------------------------------------------------------------------
@@ -344,7 +427,9 @@ async function main(): Promise<void> {
   try {
     for (const { driver, scenario } of DRIVERS) await recordDriver(driver, scenario, workDir);
     checkInlineBlob();
-    await recordIndiserver(workDir);
+    for (const { fixture, driver, port, scenario } of SERVED) {
+      await recordServed(fixture, driver, port, scenario, workDir);
+    }
   } finally {
     killAll();
     fs.rmSync(workDir, { recursive: true, force: true });

@@ -1,0 +1,45 @@
+import type { Observable, Observer } from 'rxjs';
+import type { IndiProtocolError } from '../protocol/errors.js';
+import type { IndiMessage } from '../protocol/messages.js';
+import type { DriverExitedError } from './driver-exited-error.js';
+
+/**
+ * One connection of the server: the messages coming in and a sink for the
+ * messages going out. A TCP client, a driver process, an in-process driver and
+ * a link to another server are all channels; they differ only in how their
+ * bytes (or objects) are produced and consumed.
+ *
+ * `messages$` completes when the other end closes and errors with a typed error
+ * when it fails; the server subscribes to it once. `sink.complete()` closes
+ * the channel. `events$` reports what does not end it (a skipped bad message,
+ * a driver's stderr line, a restart). `closed` resolves once every resource
+ * (socket, process) is released.
+ *
+ * @example
+ * ```ts
+ * const channel = socketChannel(socket);
+ * channel.messages$.subscribe((message) => channel.sink.next({ type: 'message', message: `got ${message.type}` }));
+ * ```
+ */
+export interface Channel {
+  readonly id: string;
+  readonly kind: 'client' | 'driver' | 'remote';
+  readonly messages$: Observable<IndiMessage>;
+  readonly sink: Observer<IndiMessage>;
+  readonly events$: Observable<ChannelEvent>;
+  readonly closed: Promise<void>;
+}
+
+/** Something that happened on a channel without ending it. */
+export type ChannelEvent =
+  | { readonly type: 'protocolError'; readonly channel: string; readonly error: IndiProtocolError }
+  | { readonly type: 'stderr'; readonly channel: string; readonly line: string }
+  | { readonly type: 'driverStarted'; readonly channel: string; readonly pid: number | undefined }
+  | {
+      readonly type: 'driverExited';
+      readonly channel: string;
+      readonly error: DriverExitedError;
+      /** Milliseconds until the restart, or undefined when it will not be restarted. */
+      readonly restartIn: number | undefined;
+    }
+  | { readonly type: 'queueOverflow'; readonly channel: string; readonly queuedBytes: number };

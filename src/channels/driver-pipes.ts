@@ -1,0 +1,68 @@
+import { closeSync, constants, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+
+/** Both ends of a driver's stdin and stdout, as real pipes. */
+export interface DriverPipes {
+  /** File descriptors to hand to the child as its stdin and stdout. */
+  readonly childStdin: number;
+  readonly childStdout: number;
+  /** Our ends: write INDI to the driver, read INDI from it. */
+  readonly toDriver: Socket;
+  readonly fromDriver: Socket;
+  /** Closes the child's descriptors in this process (call once it has started). */
+  releaseChildEnds(): void;
+}
+
+/**
+ * Opens a FIFO pair for a driver's stdin and stdout.
+ *
+ * Why not Node's default child stdio: it is a Unix socketpair, and libindi
+ * drivers that find a Unix socket on stdout send BLOBs as `attached='true'`
+ * with the image passed as a file descriptor (SCM_RIGHTS), which Node cannot
+ * receive: the image is lost. With FIFOs they send BLOBs inline as base64.
+ *
+ * The child's ends are opened blocking (libindi expects blocking stdio), ours
+ * non-blocking and wrapped in sockets so libuv reads and writes them
+ * asynchronously. The FIFO files are removed at once; the descriptors remain.
+ *
+ * @example
+ * ```ts
+ * const pipes = openDriverPipes();
+ * execa('indi_simulator_ccd', [], { stdin: pipes.childStdin, stdout: pipes.childStdout });
+ * pipes.releaseChildEnds();
+ * ```
+ */
+export function openDriverPipes(): DriverPipes {
+  const dir = mkdtempSync(join(tmpdir(), 'rxindi-'));
+  try {
+    const stdinPath = join(dir, 'stdin');
+    const stdoutPath = join(dir, 'stdout');
+    execFileSync('mkfifo', [stdinPath, stdoutPath]);
+    // stdout: our read end first (non-blocking open succeeds without a writer),
+    // then the child's blocking write end, which now finds a reader.
+    const ourStdout = openSync(stdoutPath, constants.O_RDONLY | constants.O_NONBLOCK);
+    const childStdout = openSync(stdoutPath, constants.O_WRONLY);
+    // stdin: a read-write placeholder lets the child's blocking read end open
+    // at once; then our non-blocking write end; then the placeholder goes, so
+    // the child sees end-of-file when we close our end.
+    const placeholder = openSync(stdinPath, constants.O_RDWR);
+    const childStdin = openSync(stdinPath, constants.O_RDONLY);
+    const ourStdin = openSync(stdinPath, constants.O_WRONLY | constants.O_NONBLOCK);
+    closeSync(placeholder);
+    return {
+      childStdin,
+      childStdout,
+      toDriver: new Socket({ fd: ourStdin, readable: false, writable: true }),
+      fromDriver: new Socket({ fd: ourStdout, readable: true, writable: false }),
+      releaseChildEnds: () => {
+        closeSync(childStdin);
+        closeSync(childStdout);
+      },
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

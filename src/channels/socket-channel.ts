@@ -1,0 +1,75 @@
+import type { Socket } from 'node:net';
+import { Subject, share, type Observer } from 'rxjs';
+import { encodeIndi } from '../protocol/encode-indi.js';
+import type { IndiMessage } from '../protocol/messages.js';
+import { parseIndi, type ParseIndiOptions } from '../protocol/parse-indi.js';
+import { serializeIndi } from '../protocol/serialize-indi.js';
+import { indiTimestamp } from '../protocol/timestamp.js';
+import type { Channel, ChannelEvent } from './channel.js';
+import { streamBytes } from './socket-bytes.js';
+
+/** How a socket channel is named, parsed and bounded. */
+export interface SocketChannelOptions {
+  /** Defaults to `client <address>:<port>`. */
+  readonly id?: string;
+  readonly kind?: 'client' | 'remote';
+  /** Parser limits. */
+  readonly parse?: Omit<ParseIndiOptions, 'onProblem'>;
+  /**
+   * Bytes that may wait in the socket's send buffer before the peer is
+   * disconnected as too slow (indiserver `-m`). Default 128 MiB.
+   */
+  readonly maxQueueBytes?: number;
+}
+
+/**
+ * A TCP connection as a channel: bytes in → {@link parseIndi} → `messages$`;
+ * the sink encodes each message once ({@link encodeIndi}) and writes it.
+ * A peer whose unsent bytes pass `maxQueueBytes` is told why and disconnected,
+ * as indiserver does with `-m`.
+ *
+ * @example
+ * ```ts
+ * net.createServer((socket) => { const channel = socketChannel(socket); … });
+ * ```
+ */
+export function socketChannel(socket: Socket, options: SocketChannelOptions = {}): Channel {
+  const id = options.id ?? `client ${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
+  const maxQueueBytes = options.maxQueueBytes ?? 128 * 1024 * 1024;
+  const events$ = new Subject<ChannelEvent>();
+  const closed = new Promise<void>((resolve) => socket.once('close', () => {
+    events$.complete();
+    resolve();
+  }));
+  socket.setNoDelay(true);
+  const messages$ = streamBytes(socket).pipe(
+    parseIndi({ ...options.parse, onProblem: (error) => events$.next({ type: 'protocolError', channel: id, error }) }),
+    share(),
+  );
+  const sink: Observer<IndiMessage> = {
+    next: (message) => {
+      if (!socket.writable) return;
+      socket.write(encodeIndi(message));
+      if (socket.writableLength > maxQueueBytes) {
+        events$.next({ type: 'queueOverflow', channel: id, queuedBytes: socket.writableLength });
+        socket.destroy();
+      }
+    },
+    error: () => socket.destroy(),
+    complete: () => socket.end(),
+  };
+  return { id, kind: options.kind ?? 'client', messages$, sink, events$, closed };
+}
+
+/**
+ * Tells a peer why it is being turned away, in an INDI `message`, and closes it.
+ *
+ * @example
+ * ```ts
+ * refuseSocket(socket, 'rxindi: server full (10 clients); try again later');
+ * ```
+ */
+export function refuseSocket(socket: Socket, reason: string): void {
+  socket.end(serializeIndi({ type: 'message', timestamp: indiTimestamp(), message: reason }));
+  socket.resume();
+}
