@@ -46,17 +46,34 @@ export function socketChannel(socket: Socket, options: SocketChannelOptions = {}
     parseIndi({ ...options.parse, onProblem: (error) => events$.next({ type: 'protocolError', channel: id, error }) }),
     share(),
   );
+  // Writes wait for the end of this turn of the event loop and go out together:
+  // fewer system calls, and a client that sends a request and closes at once
+  // (indi_setprop) has its request read before a write can fail on its socket
+  // and destroy it.
+  let pending: Uint8Array[] = [];
+  const flush = (): void => {
+    const batch = pending;
+    pending = [];
+    if (!socket.writable) return;
+    socket.cork();
+    for (const bytes of batch) socket.write(bytes);
+    socket.uncork();
+    if (socket.writableLength > maxQueueBytes) {
+      events$.next({ type: 'queueOverflow', channel: id, queuedBytes: socket.writableLength });
+      socket.destroy();
+    }
+  };
   const sink: Observer<IndiMessage> = {
     next: (message) => {
-      if (!socket.writable) return;
-      socket.write(encodeIndi(message));
-      if (socket.writableLength > maxQueueBytes) {
-        events$.next({ type: 'queueOverflow', channel: id, queuedBytes: socket.writableLength });
-        socket.destroy();
-      }
+      if (pending.length === 0) setImmediate(flush);
+      pending.push(encodeIndi(message));
     },
     error: () => socket.destroy(),
-    complete: () => socket.end(),
+    complete: () => {
+      flush();
+      socket.end();
+      setTimeout(() => socket.destroy(), 2000).unref();
+    },
   };
   return { id, kind: options.kind ?? 'client', messages$, sink, events$, closed };
 }

@@ -125,12 +125,13 @@ class Framer {
 
   private scan(): IndiProtocolError | undefined {
     for (;;) {
-      if (this.depth === 0 && this.start < 0) {
+      const outside = this.depth === 0 && this.start < 0;
+      if (outside || this.data[this.pos] !== LT) {
         const lt = this.indexOf(LT, this.pos);
-        this.checkOutsideText(lt < 0 ? this.length : lt);
+        if (outside) this.checkOutsideText(lt < 0 ? this.length : lt);
         if (lt < 0) {
           this.pos = this.length;
-          return undefined;
+          return this.checkSize();
         }
         this.pos = lt;
       }
@@ -138,14 +139,6 @@ class Framer {
       const step = this.step();
       if (step === 'wait') return this.checkSize();
       if (step instanceof IndiProtocolError) return step;
-      if (this.depth > 0) {
-        const lt = this.indexOf(LT, this.pos);
-        if (lt < 0) {
-          this.pos = this.length;
-          return this.checkSize();
-        }
-        this.pos = lt;
-      }
     }
   }
 

@@ -1,0 +1,203 @@
+import type { Socket } from 'node:net';
+import {
+  EMPTY,
+  NEVER,
+  Observable,
+  Subject,
+  catchError,
+  concat,
+  connectable,
+  defer,
+  filter,
+  from,
+  ignoreElements,
+  map,
+  merge,
+  mergeMap,
+  of,
+  share,
+  takeUntil,
+  tap,
+  type Connectable,
+} from 'rxjs';
+import type { Channel, ChannelEvent } from '../channels/channel.js';
+import { listenTcp } from '../channels/listen-tcp.js';
+import { processChannel } from '../channels/process-channel.js';
+import { refuseSocket, socketChannel } from '../channels/socket-channel.js';
+import type { IndiMessage } from '../protocol/messages.js';
+import { deliverTo } from '../routing/deliver-to.js';
+import { routeTraffic } from '../routing/route-traffic.js';
+import type { ChannelRef, TrafficEvent } from '../routing/traffic.js';
+
+/** A driver program to run: a name on PATH or a path, with its arguments. */
+export type DriverCommand = string | { readonly command: string; readonly args?: readonly string[]; readonly id?: string };
+
+/** What {@link serve} builds. */
+export interface ServeOptions {
+  /** Interface to listen on. Default 'localhost'; '0.0.0.0' exposes the instruments to the network. */
+  readonly host?: string;
+  /** TCP port. Default 7624 (INDI); 0 picks a free one (see the `listening` event). */
+  readonly port?: number;
+  /** Listen for clients at all. Default true; false for a server fed only by `channels$`. */
+  readonly listen?: boolean;
+  /** Clients at once; the next one is told the server is full and closed. Default 10. */
+  readonly maxConnections?: number;
+  /** Driver programs to start. */
+  readonly drivers?: readonly DriverCommand[];
+  /** Restarts of a driver that dies, before giving up (indiserver `-r`). Default 10. */
+  readonly restarts?: number;
+  /** Bytes a client may fall behind before it is disconnected (indiserver `-m`). Default 128 MiB. */
+  readonly maxQueueBytes?: number;
+  /** More channels, at any time: in-process drivers, drivers started later, links. */
+  readonly channels$?: Observable<Channel>;
+  /** Ids of channels to close while the server runs (a driver stopped through the FIFO). */
+  readonly remove$?: Observable<string>;
+  /** Graceful stop: every channel completes, drivers are stopped, the port closes. */
+  readonly stop$?: Observable<unknown>;
+  /** Emit a `traffic` event for every message in and out. Default false. */
+  readonly traffic?: boolean;
+}
+
+/** What happens in a running server, for logs and for programs embedding it. */
+export type ServerEvent =
+  | ChannelEvent
+  | { readonly type: 'listening'; readonly host: string; readonly port: number }
+  | { readonly type: 'connected'; readonly channel: string; readonly kind: Channel['kind'] }
+  | {
+      readonly type: 'disconnected';
+      readonly channel: string;
+      readonly kind: Channel['kind'];
+      /** Why, when the channel ended with an error. */
+      readonly error?: Error;
+    }
+  | { readonly type: 'refused'; readonly address: string; readonly reason: string }
+  | {
+      readonly type: 'traffic';
+      readonly channel: string;
+      readonly direction: 'in' | 'out';
+      readonly message: IndiMessage;
+    };
+
+function driverChannel(driver: DriverCommand, options: ServeOptions): Channel {
+  const { command, args = [], id } = typeof driver === 'string' ? { command: driver } : driver;
+  return processChannel(command, args, { restarts: options.restarts, ...(id === undefined ? {} : { id }) });
+}
+
+/**
+ * An INDI server as an Observable of its events: subscribing starts it,
+ * unsubscribing stops it at once, `stop$` stops it gracefully (the Observable
+ * completes once every socket is closed and every driver has exited).
+ *
+ * The graph of DESIGN.md: every channel's messages are tagged with their
+ * origin and merged, routing state is learned in a `scan`
+ * ({@link routeTraffic}), the routed traffic is shared once, and each
+ * channel's sink receives what {@link deliverTo} selects for it.
+ *
+ * @example
+ * ```ts
+ * serve({ port: 7624, drivers: ['indi_simulator_telescope'] }).subscribe((event) => console.log(event.type));
+ * ```
+ */
+export function serve(options: ServeOptions = {}): Observable<ServerEvent> {
+  return defer(() => {
+    const events$ = new Subject<ServerEvent>();
+    const stop$ = (options.stop$ ?? NEVER).pipe(share());
+    const remove$ = (options.remove$ ?? NEVER).pipe(share());
+    const maxConnections = options.maxConnections ?? 10;
+    let openClients = 0;
+
+    const admit = (socket: Socket): Observable<Channel> => {
+      const address = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
+      if (openClients >= maxConnections) {
+        const reason = `rxindi: this server is full (${maxConnections} clients); disconnect another client or raise --max-connections`;
+        refuseSocket(socket, reason);
+        events$.next({ type: 'refused', address, reason });
+        return EMPTY;
+      }
+      openClients += 1;
+      socket.once('close', () => (openClients -= 1));
+      return of(socketChannel(socket, { maxQueueBytes: options.maxQueueBytes }));
+    };
+
+    const clients$ =
+      options.listen === false
+        ? EMPTY
+        : listenTcp(options.host ?? 'localhost', options.port ?? 7624).pipe(
+            takeUntil(stop$),
+            mergeMap((event) => {
+              if (event.type === 'connection') return admit(event.socket);
+              events$.next(event);
+              return EMPTY;
+            }),
+          );
+    const drivers$ = from(options.drivers ?? []).pipe(map((driver) => driverChannel(driver, options)));
+
+    const channels$: Connectable<Channel> = connectable(
+      merge(drivers$, clients$, options.channels$ ?? EMPTY).pipe(takeUntil(stop$)),
+    );
+
+    const trafficOf = (channel: Channel): Observable<TrafficEvent> => {
+      const ref: ChannelRef = { id: channel.id, kind: channel.kind };
+      const closing$ = merge(stop$, remove$.pipe(filter((id) => id === channel.id)));
+      let failure: Error | undefined;
+      return concat(
+        of<TrafficEvent>({ type: 'open', channel: ref }),
+        channel.messages$.pipe(
+          takeUntil(closing$),
+          tap((message) => {
+            if (options.traffic === true) events$.next({ type: 'traffic', channel: channel.id, direction: 'in', message });
+          }),
+          map((message): TrafficEvent => ({ type: 'message', from: ref, message })),
+          catchError((error: unknown) => {
+            failure = error instanceof Error ? error : new Error(String(error));
+            return EMPTY;
+          }),
+        ),
+        defer(() => {
+          events$.next({
+            type: 'disconnected',
+            channel: channel.id,
+            kind: channel.kind,
+            ...(failure === undefined ? {} : { error: failure }),
+          });
+          return of<TrafficEvent>({ type: 'close', channel: ref });
+        }),
+        defer(() => channel.closed).pipe(ignoreElements()),
+      );
+    };
+
+    const traffic$ = channels$.pipe(
+      tap((channel) => events$.next({ type: 'connected', channel: channel.id, kind: channel.kind })),
+      mergeMap((channel) =>
+        merge(
+          channel.events$.pipe(
+            tap((event) => events$.next(event)),
+            ignoreElements(),
+          ),
+          trafficOf(channel),
+        ),
+      ),
+    );
+    const routed$ = traffic$.pipe(routeTraffic(), share());
+    const deliveries$ = channels$.pipe(
+      mergeMap((channel) =>
+        routed$.pipe(
+          deliverTo(channel),
+          tap((message) => {
+            if (options.traffic === true) events$.next({ type: 'traffic', channel: channel.id, direction: 'out', message });
+          }),
+          tap(channel.sink),
+        ),
+      ),
+    );
+
+    const work$ = new Observable<never>((subscriber) => {
+      const subscription = merge(deliveries$, routed$).pipe(ignoreElements()).subscribe(subscriber);
+      subscription.add(channels$.connect());
+      return subscription;
+    }).pipe(
+      tap({ complete: () => events$.complete(), error: (error: unknown) => events$.error(error) }),
+    );
+    return merge(events$, work$);
+  });
+}
