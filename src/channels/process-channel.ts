@@ -41,6 +41,8 @@ export interface ProcessChannelOptions {
   /** Milliseconds a driver may live on after closing its stdout. Default 5000. */
   readonly exitGraceMs?: number;
   readonly parse?: Omit<ParseIndiOptions, 'onProblem'>;
+  /** Extra environment variables for the driver. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** execa's option types accept descriptor numbers only as literal types. */
@@ -89,6 +91,7 @@ export function processChannel(
       reject: false,
       buffer: false,
       forceKillAfterDelay: options.killGraceMs ?? 3000,
+      env: options.env,
     });
     pipes.releaseChildEnds();
     lastExit = subprocess;
@@ -105,7 +108,10 @@ export function processChannel(
     pipes.toDriver.write(encodeIndi({ type: 'getProperties', version: '1.7' }));
     const devices = new Set<string>();
     const output$ = streamBytes(pipes.fromDriver).pipe(
-      parseIndi({ ...options.parse, onProblem: (error) => events$.next({ type: 'protocolError', channel: id, error }) }),
+      parseIndi({
+        ...options.parse,
+        onProblem: (error) => events$.next({ type: 'protocolError', channel: id, error }),
+      }),
       tap((message) => {
         if (isDefVector(message)) devices.add(message.device);
         else if (message.type === 'delProperty' && message.name === undefined) devices.delete(message.device);
@@ -123,7 +129,10 @@ export function processChannel(
       mergeMap((result) => {
         const deletions = [...devices].map((device): DelProperty => ({ type: 'delProperty', device }));
         const error = new DriverExitedError(id, result.exitCode, result.signal, lastWords);
-        return concat(from(deletions), throwError(() => error));
+        return concat(
+          from(deletions),
+          throwError(() => error),
+        );
       }),
     );
     return concat(output$, exit$).pipe(

@@ -34,16 +34,21 @@ export interface SocketChannelOptions {
  * ```
  */
 export function socketChannel(socket: Socket, options: SocketChannelOptions = {}): Channel {
-  const id = options.id ?? `client ${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
+  const id = options.id ?? `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
   const maxQueueBytes = options.maxQueueBytes ?? 128 * 1024 * 1024;
   const events$ = new Subject<ChannelEvent>();
-  const closed = new Promise<void>((resolve) => socket.once('close', () => {
-    events$.complete();
-    resolve();
-  }));
+  const closed = new Promise<void>((resolve) =>
+    socket.once('close', () => {
+      events$.complete();
+      resolve();
+    }),
+  );
   socket.setNoDelay(true);
   const messages$ = streamBytes(socket).pipe(
-    parseIndi({ ...options.parse, onProblem: (error) => events$.next({ type: 'protocolError', channel: id, error }) }),
+    parseIndi({
+      ...options.parse,
+      onProblem: (error) => events$.next({ type: 'protocolError', channel: id, error }),
+    }),
     share(),
   );
   // Writes wait for the end of this turn of the event loop and go out together:

@@ -115,7 +115,10 @@ export class FrameDecoder {
     let payload = 0;
     for (const child of node.children) {
       if (child.name !== memberSpec.element) {
-        return new Refusal('wrong-member', `<${child.name}> inside <${node.name}>, which holds <${memberSpec.element}>`);
+        return new Refusal(
+          'wrong-member',
+          `<${child.name}> inside <${node.name}>, which holds <${memberSpec.element}>`,
+        );
       }
       if (child.children.length > 0) return new Refusal('too-deep', `<${child.name}> holds elements`);
       const member: Record<string, unknown> = {};
@@ -150,15 +153,18 @@ function readAttributes(
   for (const spec of specs) {
     const text = node.attributes[spec.name];
     if (text === undefined) {
-      if (spec.required) return new Refusal('missing-attribute', `<${node.name}> needs a '${spec.name}' attribute`);
+      if (spec.required)
+        return new Refusal('missing-attribute', `<${node.name}> needs a '${spec.name}' attribute`);
       continue;
     }
     const value = readValue(spec.kind, text);
-    if (value instanceof Refusal) return inElement(node, new Refusal(value.reason, `${spec.name}: ${value.detail}`));
+    if (value instanceof Refusal)
+      return inElement(node, new Refusal(value.reason, `${spec.name}: ${value.detail}`));
     into[spec.name] = value;
   }
   for (const name of Object.keys(node.attributes)) {
-    if (!specs.some((spec) => spec.name === name)) warn(`<${node.name}> has an unknown attribute '${name}'; ignored`);
+    if (!specs.some((spec) => spec.name === name))
+      warn(`<${node.name}> has an unknown attribute '${name}'; ignored`);
   }
   return undefined;
 }

@@ -150,7 +150,8 @@ class Framer {
     if (next === BANG) {
       if (this.length - at < 9) return 'wait';
       if (this.data.toString('latin1', at, at + 4) === '<!--') return this.skipTo('-->', at);
-      if (this.depth > 0 && this.data.toString('latin1', at, at + 9) === '<![CDATA[') return this.skipTo(']]>', at);
+      if (this.depth > 0 && this.data.toString('latin1', at, at + 9) === '<![CDATA[')
+        return this.skipTo(']]>', at);
       return this.failure('malformed-xml', 'INDI does not allow DOCTYPE or CDATA here', at);
     }
     if (next === SLASH) {
@@ -240,7 +241,11 @@ class Framer {
     }
   }
 
-  private failure(reason: 'malformed-xml' | 'too-deep' | 'too-large', detail: string, at: number): IndiProtocolError {
+  private failure(
+    reason: 'malformed-xml' | 'too-deep' | 'too-large',
+    detail: string,
+    at: number,
+  ): IndiProtocolError {
     return new IndiProtocolError(
       reason,
       detail,

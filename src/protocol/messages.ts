@@ -215,18 +215,8 @@ export interface PingReply {
   readonly uid: string;
 }
 
-export type DefVector =
-  | DefTextVector
-  | DefNumberVector
-  | DefSwitchVector
-  | DefLightVector
-  | DefBlobVector;
-export type SetVector =
-  | SetTextVector
-  | SetNumberVector
-  | SetSwitchVector
-  | SetLightVector
-  | SetBlobVector;
+export type DefVector = DefTextVector | DefNumberVector | DefSwitchVector | DefLightVector | DefBlobVector;
+export type SetVector = SetTextVector | SetNumberVector | SetSwitchVector | SetLightVector | SetBlobVector;
 export type NewVector = NewTextVector | NewNumberVector | NewSwitchVector | NewBlobVector;
 
 /**

@@ -25,7 +25,9 @@ export type ParseIndiOptions = FrameIndiOptions;
  * ).subscribe((message) => console.log(message.type));
  * ```
  */
-export function parseIndi(options: ParseIndiOptions = {}): OperatorFunction<Uint8Array | string, IndiMessage> {
+export function parseIndi(
+  options: ParseIndiOptions = {},
+): OperatorFunction<Uint8Array | string, IndiMessage> {
   return (source) =>
     new Observable<IndiMessage>((subscriber) => {
       const report = (problem: IndiProtocolError): void => options.onProblem?.(problem);

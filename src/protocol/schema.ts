@@ -2,15 +2,7 @@ import type { IndiMessageType } from './messages.js';
 
 /** How an attribute's or an element's text is read and written. */
 export type ValueKind =
-  | 'text'
-  | 'number'
-  | 'state'
-  | 'perm'
-  | 'rule'
-  | 'switch'
-  | 'boolean'
-  | 'blobMode'
-  | 'base64';
+  'text' | 'number' | 'state' | 'perm' | 'rule' | 'switch' | 'boolean' | 'blobMode' | 'base64';
 
 /** One attribute, in the order libindi writes it. */
 export interface AttributeSpec {

@@ -21,7 +21,12 @@ export const neverBlobs: BlobPolicy = { devices: new Map(), vectors: new Map() }
  * const kstarsImages = enableBlob(neverBlobs, 'CCD Simulator', 'CCD1', 'Only');
  * ```
  */
-export function enableBlob(policy: BlobPolicy, device: string, name: string | undefined, mode: BlobMode): BlobPolicy {
+export function enableBlob(
+  policy: BlobPolicy,
+  device: string,
+  name: string | undefined,
+  mode: BlobMode,
+): BlobPolicy {
   if (name === undefined) return { ...policy, devices: new Map(policy.devices).set(device, mode) };
   return { ...policy, vectors: new Map(policy.vectors).set(`${device}\u0000${name}`, mode) };
 }

@@ -26,12 +26,17 @@ const key = (device: string, name: string): string => `${device}\u0000${name}`;
  * ```
  */
 export function addInterest(interest: Interest, device: string | undefined, name?: string): Interest {
-  if (device === undefined || device === '*') return interest.everything ? interest : { ...interest, everything: true };
+  if (device === undefined || device === '*')
+    return interest.everything ? interest : { ...interest, everything: true };
   if (name === undefined) {
-    return interest.devices.has(device) ? interest : { ...interest, devices: new Set(interest.devices).add(device) };
+    return interest.devices.has(device)
+      ? interest
+      : { ...interest, devices: new Set(interest.devices).add(device) };
   }
   const vector = key(device, name);
-  return interest.vectors.has(vector) ? interest : { ...interest, vectors: new Set(interest.vectors).add(vector) };
+  return interest.vectors.has(vector)
+    ? interest
+    : { ...interest, vectors: new Set(interest.vectors).add(vector) };
 }
 
 /**

@@ -42,7 +42,12 @@ function toClient(state: RoutingState, target: ChannelRef, device: string, messa
   const name = nameOf(message);
   const interest = state.interests.get(target.id);
   if (interest && !isInterested(interest, device, name)) return false;
-  return passesBlobPolicy(state.blobPolicies.get(target.id) ?? neverBlobs, device, name, isBlobMessage(message));
+  return passesBlobPolicy(
+    state.blobPolicies.get(target.id) ?? neverBlobs,
+    device,
+    name,
+    isBlobMessage(message),
+  );
 }
 
 /** Device traffic towards a snooping driver: only what it snoops, BLOBs only if it enabled them. */
@@ -50,7 +55,12 @@ function toSnooper(state: RoutingState, target: ChannelRef, device: string, mess
   const name = nameOf(message);
   const snoops = state.interests.get(target.id);
   if (!snoops || !isInterested(snoops, device, name)) return false;
-  return passesBlobPolicy(state.blobPolicies.get(target.id) ?? neverBlobs, device, name, isBlobMessage(message));
+  return passesBlobPolicy(
+    state.blobPolicies.get(target.id) ?? neverBlobs,
+    device,
+    name,
+    isBlobMessage(message),
+  );
 }
 
 /** Requests go to the device's owner, or to every driver while no one owns it. */
@@ -62,15 +72,36 @@ function toOwner(state: RoutingState, target: ChannelRef, device: string | undef
 }
 
 /** What a driver or link sends, routed to `target`. */
-function fromDriver(state: RoutingState, from: ChannelRef, message: IndiMessage, target: ChannelRef): IndiMessage | undefined {
+function fromDriver(
+  state: RoutingState,
+  from: ChannelRef,
+  message: IndiMessage,
+  target: ChannelRef,
+): IndiMessage | undefined {
   return match(message)
     .with({ type: 'message' }, (note) => {
       if (note.device === undefined) return target.kind === 'client' ? note : undefined;
       return deviceTraffic(state, from, note.device, note, target);
     })
     .with(
-      { type: P.union('defTextVector', 'defNumberVector', 'defSwitchVector', 'defLightVector', 'defBLOBVector') },
-      { type: P.union('setTextVector', 'setNumberVector', 'setSwitchVector', 'setLightVector', 'setBLOBVector') },
+      {
+        type: P.union(
+          'defTextVector',
+          'defNumberVector',
+          'defSwitchVector',
+          'defLightVector',
+          'defBLOBVector',
+        ),
+      },
+      {
+        type: P.union(
+          'setTextVector',
+          'setNumberVector',
+          'setSwitchVector',
+          'setLightVector',
+          'setBLOBVector',
+        ),
+      },
       { type: 'delProperty' },
       (traffic) => deviceTraffic(state, from, traffic.device, traffic, target),
     )
@@ -88,18 +119,27 @@ function deviceTraffic(
   target: ChannelRef,
 ): IndiMessage | undefined {
   if (!isOwnerOf(state, from, device)) return undefined;
-  const wanted = target.kind === 'client' ? toClient(state, target, device, message) : toSnooper(state, target, device, message);
+  const wanted =
+    target.kind === 'client'
+      ? toClient(state, target, device, message)
+      : toSnooper(state, target, device, message);
   return wanted ? message : undefined;
 }
 
 /** What a client sends, routed to `target`. */
 function fromClient(state: RoutingState, message: IndiMessage, target: ChannelRef): IndiMessage | undefined {
   return match(message)
-    .with({ type: 'getProperties' }, (get) => (toOwner(state, target, get.device) ? forDriver(get) : undefined))
-    .with({ type: P.union('newTextVector', 'newNumberVector', 'newSwitchVector', 'newBLOBVector') }, (request) => {
-      if (target.kind === 'client') return toClient(state, target, request.device, request) ? request : undefined;
-      return state.owners.get(request.device) === target.id ? request : undefined;
-    })
+    .with({ type: 'getProperties' }, (get) =>
+      toOwner(state, target, get.device) ? forDriver(get) : undefined,
+    )
+    .with(
+      { type: P.union('newTextVector', 'newNumberVector', 'newSwitchVector', 'newBLOBVector') },
+      (request) => {
+        if (target.kind === 'client')
+          return toClient(state, target, request.device, request) ? request : undefined;
+        return state.owners.get(request.device) === target.id ? request : undefined;
+      },
+    )
     .otherwise(() => undefined);
 }
 
@@ -121,7 +161,11 @@ function fromClient(state: RoutingState, message: IndiMessage, target: ChannelRe
  * routed$.pipe(map(({ state, event }) => routeTo(state, event, client)), filter(Boolean));
  * ```
  */
-export function routeTo(state: RoutingState, event: TrafficEvent, target: ChannelRef): IndiMessage | undefined {
+export function routeTo(
+  state: RoutingState,
+  event: TrafficEvent,
+  target: ChannelRef,
+): IndiMessage | undefined {
   if (event.type !== 'message') return undefined;
   const { from, message } = event;
   if (from.id === target.id) {

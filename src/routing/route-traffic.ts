@@ -18,7 +18,9 @@ export interface RoutedStep extends Routed {
  * const routed$ = traffic$.pipe(routeTraffic(), share());
  * ```
  */
-export function routeTraffic(initial: RoutingState = emptyRoutingState): OperatorFunction<TrafficEvent, RoutedStep> {
+export function routeTraffic(
+  initial: RoutingState = emptyRoutingState,
+): OperatorFunction<TrafficEvent, RoutedStep> {
   return scan<TrafficEvent, RoutedStep, { next: RoutingState }>(
     (previous, event) => ({ state: previous.next, event, next: nextRoutingState(previous.next, event) }),
     { next: initial },

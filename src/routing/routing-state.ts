@@ -18,7 +18,11 @@ export interface RoutingState {
 }
 
 /** Nothing learned yet. */
-export const emptyRoutingState: RoutingState = { owners: new Map(), interests: new Map(), blobPolicies: new Map() };
+export const emptyRoutingState: RoutingState = {
+  owners: new Map(),
+  interests: new Map(),
+  blobPolicies: new Map(),
+};
 
 /**
  * True when `from` may speak for the device of `message`: the first channel to
@@ -68,7 +72,12 @@ function learn(state: RoutingState, from: ChannelRef, message: IndiMessage): Rou
       return { ...state, interests: new Map(state.interests).set(from.id, interest) };
     })
     .with({ type: 'enableBLOB' }, (enable) => {
-      const policy = enableBlob(state.blobPolicies.get(from.id) ?? neverBlobs, enable.device, enable.name, enable.mode);
+      const policy = enableBlob(
+        state.blobPolicies.get(from.id) ?? neverBlobs,
+        enable.device,
+        enable.name,
+        enable.mode,
+      );
       return { ...state, blobPolicies: new Map(state.blobPolicies).set(from.id, policy) };
     })
     .otherwise(() => state);

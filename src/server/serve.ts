@@ -30,7 +30,8 @@ import { routeTraffic } from '../routing/route-traffic.js';
 import type { ChannelRef, TrafficEvent } from '../routing/traffic.js';
 
 /** A driver program to run: a name on PATH or a path, with its arguments. */
-export type DriverCommand = string | { readonly command: string; readonly args?: readonly string[]; readonly id?: string };
+export type DriverCommand =
+  string | { readonly command: string; readonly args?: readonly string[]; readonly id?: string };
 
 /** What {@link serve} builds. */
 export interface ServeOptions {
@@ -54,8 +55,8 @@ export interface ServeOptions {
   readonly remove$?: Observable<string>;
   /** Graceful stop: every channel completes, drivers are stopped, the port closes. */
   readonly stop$?: Observable<unknown>;
-  /** Emit a `traffic` event for every message in and out. Default false. */
-  readonly traffic?: boolean;
+  /** Emit a `traffic` event for every message in and out (asked again for each message). Default false. */
+  readonly traffic?: boolean | (() => boolean);
 }
 
 /** What happens in a running server, for logs and for programs embedding it. */
@@ -105,6 +106,8 @@ export function serve(options: ServeOptions = {}): Observable<ServerEvent> {
     const remove$ = (options.remove$ ?? NEVER).pipe(share());
     const maxConnections = options.maxConnections ?? 10;
     let openClients = 0;
+    const tracing = options.traffic ?? false;
+    const traced = typeof tracing === 'function' ? tracing : () => tracing;
 
     const admit = (socket: Socket): Observable<Channel> => {
       const address = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
@@ -145,7 +148,7 @@ export function serve(options: ServeOptions = {}): Observable<ServerEvent> {
         channel.messages$.pipe(
           takeUntil(closing$),
           tap((message) => {
-            if (options.traffic === true) events$.next({ type: 'traffic', channel: channel.id, direction: 'in', message });
+            if (traced()) events$.next({ type: 'traffic', channel: channel.id, direction: 'in', message });
           }),
           map((message): TrafficEvent => ({ type: 'message', from: ref, message })),
           catchError((error: unknown) => {
@@ -184,7 +187,7 @@ export function serve(options: ServeOptions = {}): Observable<ServerEvent> {
         routed$.pipe(
           deliverTo(channel),
           tap((message) => {
-            if (options.traffic === true) events$.next({ type: 'traffic', channel: channel.id, direction: 'out', message });
+            if (traced()) events$.next({ type: 'traffic', channel: channel.id, direction: 'out', message });
           }),
           tap(channel.sink),
         ),
@@ -195,9 +198,7 @@ export function serve(options: ServeOptions = {}): Observable<ServerEvent> {
       const subscription = merge(deliveries$, routed$).pipe(ignoreElements()).subscribe(subscriber);
       subscription.add(channels$.connect());
       return subscription;
-    }).pipe(
-      tap({ complete: () => events$.complete(), error: (error: unknown) => events$.error(error) }),
-    );
+    }).pipe(tap({ complete: () => events$.complete(), error: (error: unknown) => events$.error(error) }));
     return merge(events$, work$);
   });
 }

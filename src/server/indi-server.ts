@@ -1,0 +1,200 @@
+import { basename } from 'node:path';
+import { EMPTY, Observable, ReplaySubject, Subject, filter, firstValueFrom, map, type Observer } from 'rxjs';
+import type { Channel } from '../channels/channel.js';
+import { processChannel } from '../channels/process-channel.js';
+import type { IndiMessage, Message } from '../protocol/messages.js';
+import { indiTimestamp } from '../protocol/timestamp.js';
+import { serve, type ServeOptions, type ServerEvent } from './serve.js';
+
+/** The options of {@link IndiServer}: those of {@link serve} that are fixed at construction. */
+export interface IndiServerOptions extends Pick<
+  ServeOptions,
+  'host' | 'port' | 'maxConnections' | 'restarts' | 'maxQueueBytes' | 'listen'
+> {
+  /** Driver programs to start with the server. */
+  readonly drivers?: readonly string[];
+}
+
+/** One message in or out of the server, with the channel it went through. */
+export interface TrafficRecord {
+  readonly channel: string;
+  readonly direction: 'in' | 'out';
+  readonly message: IndiMessage;
+}
+
+const noSink: Observer<IndiMessage> = {
+  next: () => undefined,
+  error: () => undefined,
+  complete: () => undefined,
+};
+
+/**
+ * An INDI server with the shape of indipydriver's IPyServer, over {@link serve}:
+ * construct, add drivers, `run()`; `shutdown()` stops it and `stopped`
+ * resolves once every driver has exited and every socket is closed.
+ *
+ * @example
+ * ```ts
+ * const server = new IndiServer({ port: 7624 });
+ * server.addExDriver('indi_simulator_telescope');
+ * await server.run();
+ * ```
+ */
+export class IndiServer {
+  readonly host: string;
+  /** Everything that happens, from the start (late subscribers get only what follows). */
+  readonly events$: Observable<ServerEvent>;
+  /** Every message in and out, with its channel; costs nothing while nobody subscribes. */
+  readonly traffic$: Observable<TrafficRecord>;
+  /** Resolves once the server has stopped. */
+  readonly stopped: Promise<void>;
+  /** Emits once and completes when the server has stopped. */
+  readonly stopped$: Observable<void>;
+
+  private readonly options: IndiServerOptions;
+  private readonly events = new Subject<ServerEvent>();
+  private readonly traffic = new Subject<TrafficRecord>();
+  private readonly added$ = new ReplaySubject<Channel>();
+  private readonly removed$ = new Subject<string>();
+  private readonly stopping$ = new ReplaySubject<void>(1);
+  private readonly announcements$ = new Subject<Message>();
+  private readonly ids = new Set<string>();
+  private readonly done = new ReplaySubject<void>(1);
+  private listeningPort: number | undefined;
+  private stopRequested = false;
+  private started = false;
+
+  constructor(options: IndiServerOptions = {}) {
+    this.options = options;
+    this.host = options.host ?? 'localhost';
+    this.events$ = this.events.asObservable();
+    this.traffic$ = this.traffic.asObservable();
+    this.stopped$ = this.done.asObservable();
+    this.stopped = firstValueFrom(this.done, { defaultValue: undefined });
+    for (const driver of options.drivers ?? []) this.addExDriver(driver);
+    this.addDriver({
+      id: 'rxindi',
+      kind: 'driver',
+      messages$: this.announcements$,
+      sink: noSink,
+      events$: EMPTY,
+      closed: Promise.resolve(),
+    });
+  }
+
+  /** The port clients connect to: the real one once listening, even when 0 was asked for. */
+  get port(): number {
+    return this.listeningPort ?? this.options.port ?? 7624;
+  }
+
+  /** True once `shutdown()` has been called. */
+  get stop(): boolean {
+    return this.stopRequested;
+  }
+
+  /**
+   * Starts the server; resolves when it has stopped, rejects if it could not
+   * run (the port is taken).
+   */
+  run(): Promise<void> {
+    this.start();
+    return this.stopped;
+  }
+
+  /** Starts the server; resolves with the port once it listens. */
+  listen(): Promise<number> {
+    this.start();
+    const port$ = this.events.pipe(
+      filter((event) => event.type === 'listening'),
+      map((event) => event.port),
+    );
+    return this.listeningPort === undefined ? firstValueFrom(port$) : Promise.resolve(this.listeningPort);
+  }
+
+  /**
+   * Runs a driver program (a name on PATH or a path) with its arguments; it is
+   * restarted when it dies, up to `restarts` times. Returns its channel id.
+   */
+  addExDriver(command: string, ...args: string[]): string {
+    return this.startDriver(command, { args });
+  }
+
+  /**
+   * Runs a driver program with arguments and extra environment variables
+   * (indiserver's FIFO sets INDIDEV, INDICONFIG, INDISKEL). Returns its channel id.
+   */
+  startDriver(
+    command: string,
+    options: { readonly args?: readonly string[]; readonly env?: Readonly<Record<string, string>> } = {},
+  ): string {
+    const id = this.uniqueId(basename(command));
+    this.addDriver(
+      processChannel(command, options.args ?? [], { id, restarts: this.options.restarts, env: options.env }),
+    );
+    return id;
+  }
+
+  /** Serves any channel: an in-process driver, a link to another server. */
+  addDriver(channel: Channel): void {
+    this.ids.add(channel.id);
+    this.added$.next(channel);
+  }
+
+  /** Stops a driver (or any channel) by id; its devices are deleted for clients. */
+  removeDriver(id: string): void {
+    this.removed$.next(id);
+    this.ids.delete(id);
+  }
+
+  /** Sends an INDI `message` to every client. */
+  sendMessage(text: string, timestamp: string = indiTimestamp()): void {
+    this.announcements$.next({ type: 'message', timestamp, message: text });
+  }
+
+  /** Stops everything; resolves once stopped. */
+  shutdown(): Promise<void> {
+    this.stopRequested = true;
+    this.stopping$.next();
+    this.stopping$.complete();
+    if (!this.started) this.finish();
+    return this.stopped;
+  }
+
+  private start(): void {
+    if (this.started || this.stopRequested) return;
+    this.started = true;
+    const options: ServeOptions = {
+      ...this.options,
+      drivers: [],
+      channels$: this.added$,
+      remove$: this.removed$,
+      stop$: this.stopping$,
+      traffic: () => this.traffic.observed,
+    };
+    serve(options).subscribe({
+      next: (event) => {
+        if (event.type === 'listening') this.listeningPort = event.port;
+        if (event.type === 'traffic') this.traffic.next(event);
+        this.events.next(event);
+      },
+      error: (error: unknown) => {
+        this.events.error(error);
+        this.done.error(error);
+      },
+      complete: () => this.finish(),
+    });
+  }
+
+  private finish(): void {
+    this.events.complete();
+    this.traffic.complete();
+    this.done.next();
+    this.done.complete();
+  }
+
+  private uniqueId(name: string): string {
+    let id = name;
+    for (let n = 2; this.ids.has(id); n++) id = `${name}#${n}`;
+    return id;
+  }
+}
