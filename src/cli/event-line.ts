@@ -46,10 +46,7 @@ export function eventLine(event: ServerEvent, verbosity: number): string | undef
     )
     .with({ type: 'listening' }, ({ host, port }) => quiet(`listening to port ${port} on ${host}`, 1))
     .with({ type: 'connected' }, ({ channel, kind }) =>
-      quiet(
-        kind === 'client' ? `Client ${channel}: new arrival - welcome!` : `Driver ${channel}: started`,
-        1,
-      ),
+      kind === 'client' ? quiet(`Client ${channel}: new arrival - welcome!`, 1) : undefined,
     )
     .with({ type: 'driverStarted' }, ({ channel, pid }) => quiet(`Driver ${channel}: pid=${pid ?? '?'}`, 1))
     .with({ type: 'traffic' }, ({ channel, direction, message }) => {

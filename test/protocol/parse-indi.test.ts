@@ -242,7 +242,7 @@ describe('parseIndi chunking', () => {
       fc.property(indiMessages, fc.array(fc.nat(), { maxLength: 8 }), (messages, points) => {
         const text = messages.map(serializeIndi).join('');
         // Cut between code points, never inside a surrogate pair (a lone surrogate is not UTF-8).
-        const codePoints = [...text];
+        const codePoints = Array.from(text);
         const cuts = [...new Set(points.map((point) => point % (codePoints.length + 1)))].sort((a, b) => a - b);
         const chunks = [...cuts, codePoints.length].map((cut, i, all) =>
           codePoints.slice(i === 0 ? 0 : all[i - 1], cut).join(''),
@@ -842,7 +842,7 @@ function expectWellBehaved(input: Uint8Array, chunks: readonly Uint8Array[]): Pa
     expect(problem).toBeInstanceOf(IndiProtocolError);
     expect(problem.offset).toBeGreaterThanOrEqual(0);
     expect(problem.offset).toBeLessThan(input.length);
-    expect([...problem.excerpt].length).toBeLessThanOrEqual(80);
+    expect(problem.excerpt.length).toBeLessThanOrEqual(80);
   }
   for (const message of messages) {
     expect(parseAll([serializeIndi(message)])).toEqual({
