@@ -100,7 +100,7 @@ let outputBytes = 0;
 
 function rxindiCount(chunks: readonly Buffer[], each?: (message: IndiMessage) => { length: number }): number {
   let messages = 0;
-  let failure: unknown;
+  let failure: Error | undefined;
   from(chunks)
     .pipe(parseIndi({ onProblem: (problem) => (failure ??= problem) }))
     .subscribe({
@@ -108,7 +108,7 @@ function rxindiCount(chunks: readonly Buffer[], each?: (message: IndiMessage) =>
         messages += 1;
         if (each) outputBytes += each(message).length;
       },
-      error: (error: unknown) => (failure = error),
+      error: (error: Error) => (failure = error),
     });
   if (failure !== undefined) throw failure;
   return messages;
@@ -128,7 +128,8 @@ function bestTime(load: Workload, measurement: Measurement): number {
     const start = performance.now();
     const messages = measurement.run(load.chunks);
     const elapsed = performance.now() - start;
-    if (messages !== load.messages) throw new Error(`${measurement.name} counted ${messages} of ${load.messages}`);
+    if (messages !== load.messages)
+      throw new Error(`${measurement.name} counted ${messages} of ${load.messages}`);
     if (run > 0) best = Math.min(best, elapsed);
   }
   return best;
@@ -154,7 +155,9 @@ function report(load: Workload): number {
 
 const small = workload('small', 200_000, numberUpdate);
 const blob = workload('BLOB', 100, blobUpdate);
-console.log(`small: ${small.messages} messages, ${(small.bytes / 1e6).toFixed(1)} MB; BLOB: ${blob.messages} messages, ${(blob.bytes / 1e6).toFixed(1)} MB; ${chunkBytes / 1024} KiB chunks`);
+console.log(
+  `small: ${small.messages} messages, ${(small.bytes / 1e6).toFixed(1)} MB; BLOB: ${blob.messages} messages, ${(blob.bytes / 1e6).toFixed(1)} MB; ${chunkBytes / 1024} KiB chunks`,
+);
 console.log(row(['workload', 'measurement', 'messages/s', 'MB/s', '×saxes']));
 const smallRatio = report(small);
 const blobRatio = report(blob);

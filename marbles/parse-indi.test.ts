@@ -36,7 +36,11 @@ describe('parseIndi', () => {
       const expected = '    -g--p---r--|';
       const subscription = '^----------!';
 
-      expectObservable(bytes$.pipe(parseIndi())).toBe(expected, { g: getProperties, p: pingRequest, r: pingReply });
+      expectObservable(bytes$.pipe(parseIndi())).toBe(expected, {
+        g: getProperties,
+        p: pingRequest,
+        r: pingReply,
+      });
       expectSubscriptions(bytes$.subscriptions).toBe(subscription);
     });
   });
@@ -47,7 +51,11 @@ describe('parseIndi', () => {
       const bytes$ = cold('-a-------|', chunks);
       const expected = '   -(gpr)---|';
 
-      expectObservable(bytes$.pipe(parseIndi())).toBe(expected, { g: getProperties, p: pingRequest, r: pingReply });
+      expectObservable(bytes$.pipe(parseIndi())).toBe(expected, {
+        g: getProperties,
+        p: pingRequest,
+        r: pingReply,
+      });
     });
   });
 
@@ -147,9 +155,12 @@ describe('parseIndi', () => {
       const bytes$ = cold('-a-b-|', chunks);
       const expected = '   ---r-|';
 
-      expectObservable(bytes$.pipe(parseIndi({ onProblem: (problem) => problems.push(problem) }))).toBe(expected, {
-        r: pingReply,
-      });
+      expectObservable(bytes$.pipe(parseIndi({ onProblem: (problem) => problems.push(problem) }))).toBe(
+        expected,
+        {
+          r: pingReply,
+        },
+      );
     });
     expect(problems).toEqual([
       new IndiProtocolError(

@@ -99,12 +99,10 @@ export function processChannel(
     pipes.toDriver.on('error', () => undefined);
     events$.next({ type: 'driverStarted', channel: id, pid: subprocess.pid });
     let lastWords: string | undefined;
-    if (subprocess.stderr) {
-      createInterface({ input: subprocess.stderr }).on('line', (line) => {
-        lastWords = line;
-        events$.next({ type: 'stderr', channel: id, line });
-      });
-    }
+    createInterface({ input: subprocess.stderr }).on('line', (line) => {
+      lastWords = line;
+      events$.next({ type: 'stderr', channel: id, line });
+    });
     pipes.toDriver.write(encodeIndi({ type: 'getProperties', version: '1.7' }));
     const devices = new Set<string>();
     const output$ = streamBytes(pipes.fromDriver).pipe(

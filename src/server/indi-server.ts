@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { EMPTY, Observable, ReplaySubject, Subject, filter, firstValueFrom, map, type Observer } from 'rxjs';
+import { EMPTY, Observable, ReplaySubject, Subject, concat, filter, firstValueFrom, from, map, type Observer } from 'rxjs';
 import type { Channel } from '../channels/channel.js';
 import { processChannel } from '../channels/process-channel.js';
 import type { IndiMessage, Message } from '../protocol/messages.js';
@@ -54,7 +54,8 @@ export class IndiServer {
   private readonly options: IndiServerOptions;
   private readonly events = new Subject<ServerEvent>();
   private readonly traffic = new Subject<TrafficRecord>();
-  private readonly added$ = new ReplaySubject<Channel>();
+  private readonly added$ = new Subject<Channel>();
+  private readonly early: Channel[] = [];
   private readonly removed$ = new Subject<string>();
   private readonly stopping$ = new ReplaySubject<void>(1);
   private readonly announcements$ = new Subject<Message>();
@@ -137,7 +138,8 @@ export class IndiServer {
   /** Serves any channel: an in-process driver, a link to another server. */
   addDriver(channel: Channel): void {
     this.ids.add(channel.id);
-    this.added$.next(channel);
+    if (this.started) this.added$.next(channel);
+    else this.early.push(channel);
   }
 
   /** Stops a driver (or any channel) by id; its devices are deleted for clients. */
@@ -166,7 +168,7 @@ export class IndiServer {
     const options: ServeOptions = {
       ...this.options,
       drivers: [],
-      channels$: this.added$,
+      channels$: concat(from(this.early.splice(0)), this.added$),
       remove$: this.removed$,
       stop$: this.stopping$,
       traffic: () => this.traffic.observed,

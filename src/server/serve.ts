@@ -9,6 +9,7 @@ import {
   connectable,
   defer,
   filter,
+  finalize,
   from,
   ignoreElements,
   map,
@@ -19,6 +20,7 @@ import {
   takeUntil,
   tap,
   type Connectable,
+  type Subscription,
 } from 'rxjs';
 import type { Channel, ChannelEvent } from '../channels/channel.js';
 import { listenTcp } from '../channels/listen-tcp.js';
@@ -126,12 +128,12 @@ export function serve(options: ServeOptions = {}): Observable<ServerEvent> {
       options.listen === false
         ? EMPTY
         : listenTcp(options.host ?? 'localhost', options.port ?? 7624).pipe(
-            takeUntil(stop$),
             mergeMap((event) => {
               if (event.type === 'connection') return admit(event.socket);
               events$.next(event);
               return EMPTY;
             }),
+            takeUntil(stop$),
           );
     const drivers$ = from(options.drivers ?? []).pipe(map((driver) => driverChannel(driver, options)));
 
@@ -146,7 +148,6 @@ export function serve(options: ServeOptions = {}): Observable<ServerEvent> {
       return concat(
         of<TrafficEvent>({ type: 'open', channel: ref }),
         channel.messages$.pipe(
-          takeUntil(closing$),
           tap((message) => {
             if (traced()) events$.next({ type: 'traffic', channel: channel.id, direction: 'in', message });
           }),
@@ -155,6 +156,7 @@ export function serve(options: ServeOptions = {}): Observable<ServerEvent> {
             failure = error instanceof Error ? error : new Error(String(error));
             return EMPTY;
           }),
+          takeUntil(closing$),
         ),
         defer(() => {
           events$.next({
@@ -194,11 +196,18 @@ export function serve(options: ServeOptions = {}): Observable<ServerEvent> {
       ),
     );
 
-    const work$ = new Observable<never>((subscriber) => {
-      const subscription = merge(deliveries$, routed$).pipe(ignoreElements()).subscribe(subscriber);
-      subscription.add(channels$.connect());
-      return subscription;
-    }).pipe(tap({ complete: () => events$.complete(), error: (error: unknown) => events$.error(error) }));
+    // Every sink and the routing are subscribed before the first channel
+    // arrives: only then are the channels connected.
+    let connection: Subscription | undefined;
+    const connect$ = defer(() => {
+      connection = channels$.connect();
+      return EMPTY;
+    });
+    const work$ = merge(deliveries$, routed$, connect$).pipe(
+      ignoreElements(),
+      finalize(() => connection?.unsubscribe()),
+      tap({ complete: () => events$.complete(), error: (error: unknown) => events$.error(error) }),
+    );
     return merge(events$, work$);
   });
 }

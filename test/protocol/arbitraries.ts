@@ -105,7 +105,10 @@ const xmlCharacter = fc.oneof(
   { weight: 6, arbitrary: fc.integer({ min: 0x20, max: 0x7e }).map((code) => String.fromCodePoint(code)) },
   { weight: 3, arbitrary: nastyCharacter },
   { weight: 1, arbitrary: fc.integer({ min: 0x80, max: 0xd7ff }).map((code) => String.fromCodePoint(code)) },
-  { weight: 1, arbitrary: fc.integer({ min: 0xe000, max: 0xfffd }).map((code) => String.fromCodePoint(code)) },
+  {
+    weight: 1,
+    arbitrary: fc.integer({ min: 0xe000, max: 0xfffd }).map((code) => String.fromCodePoint(code)),
+  },
   {
     weight: 1,
     arbitrary: fc.integer({ min: 0x10000, max: 0x10ffff }).map((code) => String.fromCodePoint(code)),
@@ -159,7 +162,11 @@ export const timestamp: fc.Arbitrary<string> = fc.oneof(
 
 function isoTimestamp(): fc.Arbitrary<string> {
   return fc
-    .date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2099-12-31T23:59:59Z'), noInvalidDate: true })
+    .date({
+      min: new Date('2000-01-01T00:00:00Z'),
+      max: new Date('2099-12-31T23:59:59Z'),
+      noInvalidDate: true,
+    })
     .map((date) => date.toISOString().slice(0, 19));
 }
 
@@ -266,7 +273,12 @@ export const defNumberVector: fc.Arbitrary<DefNumberVector> = fc.record(
   { requiredKeys: ['type', ...writableDefRequired] },
 );
 export const defSwitchVector: fc.Arbitrary<DefSwitchVector> = fc.record(
-  { type: fc.constant('defSwitchVector'), ...writableDefHeader, rule: switchRule, members: members(defSwitch) },
+  {
+    type: fc.constant('defSwitchVector'),
+    ...writableDefHeader,
+    rule: switchRule,
+    members: members(defSwitch),
+  },
   { requiredKeys: ['type', 'rule', ...writableDefRequired] },
 );
 export const defLightVector: fc.Arbitrary<DefLightVector> = fc.record(
@@ -353,7 +365,13 @@ export const message: fc.Arbitrary<Message> = fc.record(
   { requiredKeys: ['type'] },
 );
 export const delProperty: fc.Arbitrary<DelProperty> = fc.record(
-  { type: fc.constant('delProperty'), device: xmlAttribute, name: xmlAttribute, timestamp, message: xmlAttribute },
+  {
+    type: fc.constant('delProperty'),
+    device: xmlAttribute,
+    name: xmlAttribute,
+    timestamp,
+    message: xmlAttribute,
+  },
   { requiredKeys: ['type', 'device'] },
 );
 export const enableBlob: fc.Arbitrary<EnableBlob> = fc.record(
@@ -370,29 +388,30 @@ export const pingReply: fc.Arbitrary<PingReply> = fc.record({
 });
 
 /** One arbitrary per element name: adding a message type to the union without one here fails to compile. */
-export const indiMessageByType: { readonly [T in IndiMessage['type']]: fc.Arbitrary<Extract<IndiMessage, { type: T }>> } =
-  {
-    defTextVector,
-    defNumberVector,
-    defSwitchVector,
-    defLightVector,
-    defBLOBVector: defBlobVector,
-    setTextVector,
-    setNumberVector,
-    setSwitchVector,
-    setLightVector,
-    setBLOBVector: setBlobVector,
-    newTextVector,
-    newNumberVector,
-    newSwitchVector,
-    newBLOBVector: newBlobVector,
-    getProperties,
-    message,
-    delProperty,
-    enableBLOB: enableBlob,
-    pingRequest,
-    pingReply,
-  };
+export const indiMessageByType: {
+  readonly [T in IndiMessage['type']]: fc.Arbitrary<Extract<IndiMessage, { type: T }>>;
+} = {
+  defTextVector,
+  defNumberVector,
+  defSwitchVector,
+  defLightVector,
+  defBLOBVector: defBlobVector,
+  setTextVector,
+  setNumberVector,
+  setSwitchVector,
+  setLightVector,
+  setBLOBVector: setBlobVector,
+  newTextVector,
+  newNumberVector,
+  newSwitchVector,
+  newBLOBVector: newBlobVector,
+  getProperties,
+  message,
+  delProperty,
+  enableBLOB: enableBlob,
+  pingRequest,
+  pingReply,
+};
 
 /** Any INDI message, every element type equally likely. */
 export const indiMessage: fc.Arbitrary<IndiMessage> = fc.oneof(

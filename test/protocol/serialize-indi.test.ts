@@ -12,7 +12,9 @@ describe('serializeIndi', () => {
   describe('elements without members', () => {
     it('writes getProperties self-closing, with only the attributes present', () => {
       expect(serializeIndi({ type: 'getProperties' })).toBe('<getProperties/>\n');
-      expect(serializeIndi({ type: 'getProperties', version: '1.7' })).toBe('<getProperties version="1.7"/>\n');
+      expect(serializeIndi({ type: 'getProperties', version: '1.7' })).toBe(
+        '<getProperties version="1.7"/>\n',
+      );
       expect(serializeIndi({ name: 'CCD1', device: '*', version: '1.7', type: 'getProperties' })).toBe(
         '<getProperties version="1.7" device="*" name="CCD1"/>\n',
       );
@@ -34,9 +36,17 @@ describe('serializeIndi', () => {
         '<delProperty device="CCD Simulator"/>\n',
       );
       expect(
-        serializeIndi({ type: 'delProperty', message: 'bye', timestamp: 't', name: 'CCD1', device: 'CCD Simulator' }),
+        serializeIndi({
+          type: 'delProperty',
+          message: 'bye',
+          timestamp: 't',
+          name: 'CCD1',
+          device: 'CCD Simulator',
+        }),
       ).toBe('<delProperty device="CCD Simulator" name="CCD1" timestamp="t" message="bye"/>\n');
-      expect(serializeIndi({ type: 'pingRequest', uid: 'SetBLOB/1' })).toBe('<pingRequest uid="SetBLOB/1"/>\n');
+      expect(serializeIndi({ type: 'pingRequest', uid: 'SetBLOB/1' })).toBe(
+        '<pingRequest uid="SetBLOB/1"/>\n',
+      );
       expect(serializeIndi({ type: 'pingReply', uid: 'SetBLOB/1' })).toBe('<pingReply uid="SetBLOB/1"/>\n');
     });
 
@@ -44,16 +54,26 @@ describe('serializeIndi', () => {
       expect(serializeIndi({ type: 'enableBLOB', mode: 'Also', device: 'CCD Simulator' })).toBe(
         '<enableBLOB device="CCD Simulator">\nAlso\n</enableBLOB>\n',
       );
-      expect(serializeIndi({ type: 'enableBLOB', mode: 'Never', name: 'CCD1', device: 'CCD Simulator' })).toBe(
-        '<enableBLOB device="CCD Simulator" name="CCD1">\nNever\n</enableBLOB>\n',
-      );
+      expect(
+        serializeIndi({ type: 'enableBLOB', mode: 'Never', name: 'CCD1', device: 'CCD Simulator' }),
+      ).toBe('<enableBLOB device="CCD Simulator" name="CCD1">\nNever\n</enableBLOB>\n');
     });
   });
 
   describe('definitions', () => {
     it("writes a defNumberVector as indiserver does (attributes in libindi's order, whatever the object's)", () => {
       const message: IndiMessage = {
-        members: [{ value: 250, step: 1000, max: 600000, min: 10, format: '%.f', label: 'Period (ms)', name: 'PERIOD_MS' }],
+        members: [
+          {
+            value: 250,
+            step: 1000,
+            max: 600000,
+            min: 10,
+            format: '%.f',
+            label: 'Period (ms)',
+            name: 'PERIOD_MS',
+          },
+        ],
         timestamp: '2026-11-25T17:21:19',
         timeout: 0,
         perm: 'rw',
@@ -117,7 +137,10 @@ describe('serializeIndi', () => {
         name: 'T',
         state: 'Ok',
         perm: 'ro',
-        members: [{ name: 'a', value: 'two\nlines' }, { name: 'b', label: 'B', value: '' }],
+        members: [
+          { name: 'a', value: 'two\nlines' },
+          { name: 'b', label: 'B', value: '' },
+        ],
       };
       expect(serializeIndi(message)).toBe(
         [
@@ -221,11 +244,26 @@ describe('serializeIndi', () => {
 
     it('writes setSwitchVector, setLightVector, newTextVector and newSwitchVector members', () => {
       expect(
-        serializeIndi({ type: 'setSwitchVector', device: 'D', name: 'S', state: 'Ok', members: [{ name: 'ON', value: 'On' }] }),
-      ).toBe('<setSwitchVector device="D" name="S" state="Ok">\n    <oneSwitch name="ON">\nOn\n    </oneSwitch>\n</setSwitchVector>\n');
+        serializeIndi({
+          type: 'setSwitchVector',
+          device: 'D',
+          name: 'S',
+          state: 'Ok',
+          members: [{ name: 'ON', value: 'On' }],
+        }),
+      ).toBe(
+        '<setSwitchVector device="D" name="S" state="Ok">\n    <oneSwitch name="ON">\nOn\n    </oneSwitch>\n</setSwitchVector>\n',
+      );
       expect(
-        serializeIndi({ type: 'setLightVector', device: 'D', name: 'L', members: [{ name: 'RAIN', value: 'Busy' }] }),
-      ).toBe('<setLightVector device="D" name="L">\n    <oneLight name="RAIN">\nBusy\n    </oneLight>\n</setLightVector>\n');
+        serializeIndi({
+          type: 'setLightVector',
+          device: 'D',
+          name: 'L',
+          members: [{ name: 'RAIN', value: 'Busy' }],
+        }),
+      ).toBe(
+        '<setLightVector device="D" name="L">\n    <oneLight name="RAIN">\nBusy\n    </oneLight>\n</setLightVector>\n',
+      );
       expect(
         serializeIndi({
           type: 'newTextVector',
@@ -234,10 +272,19 @@ describe('serializeIndi', () => {
           name: 'T',
           members: [{ name: 'a', value: 'x' }],
         }),
-      ).toBe('<newTextVector device="D" name="T" timestamp="2026-11-25T17:21:19">\n    <oneText name="a">\nx\n    </oneText>\n</newTextVector>\n');
+      ).toBe(
+        '<newTextVector device="D" name="T" timestamp="2026-11-25T17:21:19">\n    <oneText name="a">\nx\n    </oneText>\n</newTextVector>\n',
+      );
       expect(
-        serializeIndi({ type: 'newSwitchVector', device: 'D', name: 'S', members: [{ name: 'OFF', value: 'Off' }] }),
-      ).toBe('<newSwitchVector device="D" name="S">\n    <oneSwitch name="OFF">\nOff\n    </oneSwitch>\n</newSwitchVector>\n');
+        serializeIndi({
+          type: 'newSwitchVector',
+          device: 'D',
+          name: 'S',
+          members: [{ name: 'OFF', value: 'Off' }],
+        }),
+      ).toBe(
+        '<newSwitchVector device="D" name="S">\n    <oneSwitch name="OFF">\nOff\n    </oneSwitch>\n</newSwitchVector>\n',
+      );
     });
 
     it('writes BLOB base64 in lines of 72 characters, at column 0', () => {
@@ -269,7 +316,12 @@ describe('serializeIndi', () => {
     it('writes exactly 72 or 144 base64 characters without an empty last line', () => {
       const line = 'A'.repeat(72);
       const blob = (value: string): string =>
-        serializeIndi({ type: 'newBLOBVector', device: 'D', name: 'B', members: [{ name: 'b', size: 0, format: '.b', value }] });
+        serializeIndi({
+          type: 'newBLOBVector',
+          device: 'D',
+          name: 'B',
+          members: [{ name: 'b', size: 0, format: '.b', value }],
+        });
       expect(blob(line)).toBe(
         `<newBLOBVector device="D" name="B">\n    <oneBLOB name="b" size="0" format=".b">\n${line}\n    </oneBLOB>\n</newBLOBVector>\n`,
       );
@@ -360,7 +412,9 @@ describe('serializeIndi', () => {
           name: 'N',
           members: [{ name: 'a', min: Number.NEGATIVE_INFINITY, max: 1e21, step: 0.1, value: Number.NaN }],
         }),
-      ).toBe('<newNumberVector device="D" name="N">\n    <oneNumber name="a" min="-inf" max="1e+21" step="0.1">\nnan\n    </oneNumber>\n</newNumberVector>\n');
+      ).toBe(
+        '<newNumberVector device="D" name="N">\n    <oneNumber name="a" min="-inf" max="1e+21" step="0.1">\nnan\n    </oneNumber>\n</newNumberVector>\n',
+      );
     });
   });
 });
