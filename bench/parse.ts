@@ -108,7 +108,7 @@ function rxindiCount(chunks: readonly Buffer[], each?: (message: IndiMessage) =>
         messages += 1;
         if (each) outputBytes += each(message).length;
       },
-      error: (error: Error) => (failure = error),
+      error: (error: unknown) => (failure = error instanceof Error ? error : new Error(String(error))),
     });
   if (failure !== undefined) throw failure;
   return messages;
@@ -155,9 +155,9 @@ function report(load: Workload): number {
 
 const small = workload('small', 200_000, numberUpdate);
 const blob = workload('BLOB', 100, blobUpdate);
-console.log(
-  `small: ${small.messages} messages, ${(small.bytes / 1e6).toFixed(1)} MB; BLOB: ${blob.messages} messages, ${(blob.bytes / 1e6).toFixed(1)} MB; ${chunkBytes / 1024} KiB chunks`,
-);
+const size = (load: Workload): string =>
+  `${load.name} ${load.messages} messages, ${(load.bytes / 1e6).toFixed(1)} MB`;
+console.log(`${size(small)}; ${size(blob)}; ${chunkBytes / 1024} KiB chunks`);
 console.log(row(['workload', 'measurement', 'messages/s', 'MB/s', '×saxes']));
 const smallRatio = report(small);
 const blobRatio = report(blob);

@@ -49,10 +49,12 @@ export class FrameDecoder {
       else this.root = node;
       this.stack.push(node);
     });
-    this.sax.on('text', (text) => {
+    const appendText = (text: string): void => {
       const node = this.stack.at(-1);
       if (node) node.text += text;
-    });
+    };
+    this.sax.on('text', appendText);
+    this.sax.on('cdata', appendText);
     this.sax.on('closetag', () => {
       this.stack.pop();
     });

@@ -11,6 +11,8 @@ export interface ExtractedPayloads {
 const LT = 0x3c;
 const GT = 0x3e;
 const SLASH = 0x2f;
+const QUOTE = 0x22;
+const APOSTROPHE = 0x27;
 
 /** 1 for base64 alphabet bytes, 2 for XML whitespace, 0 for anything else. */
 const byteClass = new Uint8Array(256);
@@ -41,10 +43,12 @@ export function extractBlobPayloads(bytes: Buffer): ExtractedPayloads {
   let copied = 0;
   let at = bytes.indexOf(openBlob);
   while (at >= 0) {
-    const gt = bytes.indexOf(GT, at);
+    const gt = endOfTag(bytes, at);
     if (gt < 0) break;
     const close = bytes[gt - 1] === SLASH ? -1 : bytes.indexOf(closeBlob, gt);
-    if (close >= 0) {
+    if (close < 0) {
+      payloads.push('');
+    } else {
       const payload = compactBase64(bytes, gt + 1, close);
       if (payload === undefined) {
         return {
@@ -61,6 +65,22 @@ export function extractBlobPayloads(bytes: Buffer): ExtractedPayloads {
   }
   pieces.push(bytes.toString('utf8', copied));
   return { xml: pieces.join(''), payloads };
+}
+
+/** The `>` that ends the tag starting at `start`, skipping quoted attribute values. */
+function endOfTag(bytes: Buffer, start: number): number {
+  let quote = 0;
+  for (let i = start; i < bytes.length; i++) {
+    const byte = bytes[i];
+    if (quote !== 0) {
+      if (byte === quote) quote = 0;
+    } else if (byte === QUOTE || byte === APOSTROPHE) {
+      quote = byte;
+    } else if (byte === GT) {
+      return i;
+    }
+  }
+  return -1;
 }
 
 /** The base64 text of bytes[start, end) without whitespace; undefined if it is not base64. */

@@ -73,6 +73,8 @@ class Framer {
   private depth = 0;
   /** Start of the element being framed, or -1 between elements. */
   private start = -1;
+  /** Inside a run of text between elements that was already reported. */
+  private inTextRun = false;
   private readonly maxMessageBytes: number;
   private readonly maxTagBytes: number;
   private readonly maxDepth: number;
@@ -94,8 +96,9 @@ class Framer {
   }
 
   end(): IndiProtocolError | undefined {
-    if (this.start < 0) return undefined;
-    return this.failure('malformed-xml', 'the connection ended inside an element', this.start);
+    if (this.start >= 0) return this.failure('malformed-xml', 'the connection ended inside an element', this.start);
+    if (this.pos < this.length) return this.failure('malformed-xml', 'the connection ended inside a tag', this.pos);
+    return undefined;
   }
 
   private append(chunk: Uint8Array): void {
@@ -128,7 +131,7 @@ class Framer {
       const outside = this.depth === 0 && this.start < 0;
       if (outside || this.data[this.pos] !== LT) {
         const lt = this.indexOf(LT, this.pos);
-        if (outside) this.checkOutsideText(lt < 0 ? this.length : lt);
+        if (outside) this.checkOutsideText(lt < 0 ? this.length : lt, lt >= 0);
         if (lt < 0) {
           this.pos = this.length;
           return this.checkSize();
@@ -155,21 +158,20 @@ class Framer {
       return this.failure('malformed-xml', 'INDI does not allow DOCTYPE or CDATA here', at);
     }
     if (next === SLASH) {
-      const gt = this.indexOf(GT, at);
+      const gt = this.endOfStartTag(at);
       if (gt < 0) return this.tagNotYetEnded(at);
       this.depth -= 1;
       if (this.depth < 0) return this.failure('malformed-xml', 'a closing tag without an opening tag', at);
       this.pos = gt + 1;
-      if (this.depth === 0) this.finishElement();
-      return 'done';
+      return this.depth === 0 ? this.finishElement() : 'done';
     }
     const gt = this.endOfStartTag(at);
     if (gt < 0) return this.tagNotYetEnded(at);
+    if (gt - at > this.maxTagBytes) return this.failure('too-large', `a tag longer than ${this.maxTagBytes} bytes`, at);
     if (this.start < 0) this.start = at;
     this.pos = gt + 1;
     if (this.data[gt - 1] === SLASH) {
-      if (this.depth === 0) this.finishElement();
-      return 'done';
+      return this.depth === 0 ? this.finishElement() : 'done';
     }
     this.depth += 1;
     if (this.depth > this.maxDepth) {
@@ -211,34 +213,38 @@ class Framer {
     return 'wait';
   }
 
-  private finishElement(): void {
+  private finishElement(): 'done' | IndiProtocolError {
+    const tooLarge = this.checkSize(this.pos);
+    if (tooLarge) return tooLarge;
     const bytes = Buffer.from(this.data.subarray(this.start, this.pos));
     const offset = this.base + this.start;
     this.start = -1;
     this.emit({ offset, bytes });
+    return 'done';
   }
 
-  private checkSize(): IndiProtocolError | undefined {
-    if (this.start >= 0 && this.length - this.start > this.maxMessageBytes) {
+  private checkSize(end: number = this.length): IndiProtocolError | undefined {
+    if (this.start >= 0 && end - this.start > this.maxMessageBytes) {
       return this.failure('too-large', `an element larger than ${this.maxMessageBytes} bytes`, this.start);
     }
     return undefined;
   }
 
-  private checkOutsideText(end: number): void {
-    for (let i = this.pos; i < end; i++) {
-      if (!isSpace(this.data[i])) {
-        this.options.onProblem?.(
-          new IndiProtocolError(
-            'text-outside-element',
-            'text outside any INDI element was skipped',
-            this.base + i,
-            excerptOf(this.data.toString('utf8', i, Math.min(end, i + 80))),
-          ),
-        );
-        return;
-      }
-    }
+  /** Reports a run of text between elements once, however it is chunked. */
+  private checkOutsideText(end: number, runEnds: boolean): void {
+    let text = this.pos;
+    while (text < end && isSpace(this.data[text])) text++;
+    const reported = this.inTextRun;
+    this.inTextRun = !runEnds && (reported || text < end);
+    if (reported || text === end) return;
+    this.options.onProblem?.(
+      new IndiProtocolError(
+        'text-outside-element',
+        'text outside any INDI element was skipped',
+        this.base + text,
+        excerptOf(this.data.toString('utf8', text, Math.min(end, text + 80))),
+      ),
+    );
   }
 
   private failure(

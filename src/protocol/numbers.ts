@@ -19,10 +19,10 @@ const MAX_FIELD = 1024;
 const FRACBASE: Readonly<Record<number, number>> = { 9: 360000, 8: 36000, 6: 3600, 5: 600 };
 
 /** A C-style decimal: optional sign, digits with an optional point, optional exponent. */
-const DECIMAL_TEXT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+const DECIMAL_TEXT = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 /** What C's printf prints for NaN and infinities, and strtod reads back. */
 const NON_FINITE_TEXT = /^([+-]?)(?:(nan)|inf(?:inity)?)$/i;
-const UNSIGNED = String.raw`(\d+\.?\d*|\.\d+)`;
+const UNSIGNED = String.raw`(\d+(?:\.\d*)?|\.\d+)`;
 const SEPARATOR = String.raw`(?:\s*[:;]\s*|\s+)`;
 /** Signed degrees, then unsigned minutes and optional seconds. */
 const SEXAGESIMAL_TEXT = new RegExp(

@@ -239,11 +239,6 @@ describe('parseIndi chunking', () => {
   });
 
   it("ends the same way however the input is chunked when a closing tag holds a '<'", () => {
-    // BUG: for a closing tag, step() looks for the next '>' and ignores a '<'
-    // before it, but while the '>' has not arrived, tagNotYetEnded() fails on
-    // that '<'. Whole, '<message></<>' is one frame that saxes refuses
-    // (non-fatal 'malformed-xml', then complete); split before the final '>'
-    // the stream dies with "a '<' inside a tag". (Found by the fuzz test below.)
     const whole = parseAll(['<message></<>']);
     const split = parseAll(['<message></<', '>']);
     expect({ end: endOf(split), problems: problemsOf(split) }).toEqual({
@@ -394,9 +389,6 @@ describe('parseIndi real-world forms', () => {
   });
 
   it('reads a CDATA section inside a member', () => {
-    // BUG: the framer lets CDATA through inside elements, but FrameDecoder only
-    // listens to saxes' 'text' event, not 'cdata', so the CDATA text is silently
-    // dropped: got value ''. Either append 'cdata' text too or refuse CDATA.
     const input =
       "<setTextVector device='D' name='T'><oneText name='a'><![CDATA[x < y & z]]></oneText></setTextVector>";
     expect(parseAll([input]).messages).toEqual([
@@ -525,10 +517,6 @@ ${lines.join('\n')}
   });
 
   it('keeps each payload with its own oneBLOB when a self-closing (attached) oneBLOB comes first', () => {
-    // BUG: extractBlobPayloads records no payload for a self-closing <oneBLOB/>, but
-    // FrameDecoder.toMessage still advances its payload index for it, so the first
-    // (attached) member takes the second member's payload and the second gets ''.
-    // Got members[0].value 'QQ==' and members[1].value ''.
     const input =
       "<setBLOBVector device='D' name='B'>" +
       "<oneBLOB name='a' size='10' format='.fits' attached='true' len='10'/>" +
@@ -541,9 +529,6 @@ ${lines.join('\n')}
   });
 
   it("reads a '>' inside a oneBLOB attribute, which XML allows unescaped", () => {
-    // BUG: extractBlobPayloads takes the first '>' after '<oneBLOB' as the end of the
-    // start tag, so a legal raw '>' in an attribute value makes the rest of the tag
-    // part of the "payload" and the whole message is refused as 'bad-base64'.
     const input =
       "<setBLOBVector device='D' name='B'><oneBLOB name='a>b' size='1' format='.b'>QQ==</oneBLOB></setBLOBVector>";
     expect(parseAll([input])).toEqual({
@@ -641,9 +626,6 @@ describe('parseIndi framing errors (the stream ends with an IndiProtocolError)',
   });
 
   it('ends when the input ends inside a start tag', () => {
-    // BUG: Framer.end() only fails when an element's start tag has been read
-    // (`start >= 0`); a truncated top-level start tag leaves `start` at -1, so the
-    // stream completes normally and the partial element is silently dropped.
     const result = parseAll(['<pingReply uid="1"/>', '<setTextVector device="D" na']);
     expect(result.messages).toEqual([{ type: 'pingReply', uid: '1' }]);
     expectFatal(result, 'malformed-xml', 20);
@@ -696,9 +678,6 @@ describe('parseIndi framing errors (the stream ends with an IndiProtocolError)',
   });
 
   it('enforces maxMessageBytes and maxTagBytes however the input is chunked', () => {
-    // BUG: Framer only checks the limits while waiting for more input
-    // (checkSize / tagNotYetEnded), so an oversized element or start tag that
-    // arrives complete in one chunk is delivered: the limits depend on chunking.
     const element = `<setTextVector device="D" name="T" message="${'x'.repeat(200)}"></setTextVector>`;
     expectFatal(parseAll([element], { maxMessageBytes: 128 }), 'too-large', 0);
     expectFatal(parseAll([element], { maxTagBytes: 128 }), 'too-large', 0);
@@ -1011,8 +990,6 @@ describe('parseIndi fuzz', () => {
   });
 
   it('survives flips, insertions, deletions and truncation of valid traffic, the same way for any chunking', () => {
-    // BUG: fails through the '<'-inside-a-closing-tag chunking bug above (the
-    // whole input and a split of it end differently); shrinks to '<message></<>'.
     fc.assert(
       fc.property(
         traffic,

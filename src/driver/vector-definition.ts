@@ -1,0 +1,112 @@
+import type { PropertyPerm, PropertyState, SwitchState } from '../protocol/messages.js';
+import type { BlobVectorDefinition } from './blob-vector.js';
+import type { LightVectorDefinition } from './light-vector.js';
+import type { NumberVectorDefinition } from './number-vector.js';
+import type { SwitchVectorDefinition } from './switch-vector.js';
+import type { TextVectorDefinition } from './text-vector.js';
+
+/** Attributes every vector has (INDI 1.7 `def*Vector`). */
+export interface VectorOptions {
+  readonly label?: string;
+  readonly group?: string;
+  /** Default 'Idle'. */
+  readonly state?: PropertyState;
+}
+
+/** Attributes of vectors a client may write: every kind but lights. */
+export interface WritableVectorOptions extends VectorOptions {
+  /** Default 'rw'. */
+  readonly perm?: PropertyPerm;
+  /** Seconds a client should wait for a change to complete (INDI 1.7 `timeout`). */
+  readonly timeout?: number;
+}
+
+/**
+ * One property vector of a device, of any kind, as written with
+ * {@link textVector}, {@link numberVector}, {@link switchVector},
+ * {@link lightVector} or {@link blobVector}.
+ *
+ * @example
+ * ```ts
+ * const vectors: Record<string, VectorDefinition> = { CONNECTION: connection };
+ * ```
+ */
+export type VectorDefinition =
+  | TextVectorDefinition
+  | NumberVectorDefinition
+  | SwitchVectorDefinition
+  | LightVectorDefinition
+  | BlobVectorDefinition;
+
+/** 'text' | 'number' | 'switch' | 'light' | 'blob'. */
+export type VectorKind = VectorDefinition['kind'];
+
+/**
+ * BLOB bytes a driver sends: `format` defaults to the member's, `size` (the
+ * uncompressed size, INDI 1.7) to the byte length.
+ *
+ * @example
+ * ```ts
+ * const image: BlobValue = { bytes: fits, format: '.fits' };
+ * ```
+ */
+export interface BlobValue {
+  readonly bytes: Uint8Array;
+  readonly format?: string;
+  readonly size?: number;
+}
+
+/**
+ * BLOB bytes a client sent, decoded from base64, with the format and size it declared.
+ *
+ * @example
+ * ```ts
+ * const received: ReceivedBlob = { bytes: new Uint8Array([1, 2]), format: '.bin', size: 2 };
+ * ```
+ */
+export interface ReceivedBlob extends BlobValue {
+  readonly format: string;
+  readonly size: number;
+}
+
+interface SentValues {
+  text: string;
+  number: number;
+  switch: SwitchState;
+  light: PropertyState;
+  blob: BlobValue;
+}
+interface ReceivedValues extends Omit<SentValues, 'blob'> {
+  blob: ReceivedBlob;
+}
+
+/**
+ * The member names of a vector definition, as a string literal union.
+ *
+ * @example
+ * ```ts
+ * type Coordinates = MemberName<typeof eqCoordinates>; // 'RA' | 'DEC'
+ * ```
+ */
+export type MemberName<V extends VectorDefinition> = keyof V['members'] & string;
+
+/**
+ * The values a driver sends for a vector's members, typed by kind: numbers,
+ * strings, 'On' | 'Off', light states, or {@link BlobValue}.
+ *
+ * @example
+ * ```ts
+ * const target: VectorValues<typeof eqCoordinates> = { RA: 5.5, DEC: -5.4 };
+ * ```
+ */
+export type VectorValues<V extends VectorDefinition> = { readonly [K in MemberName<V>]: SentValues[V['kind']] };
+
+/**
+ * The values a client's request carries, typed by kind; BLOBs arrive decoded ({@link ReceivedBlob}).
+ *
+ * @example
+ * ```ts
+ * const asked: Partial<RequestValues<typeof eqCoordinates>> = { RA: 5.5 };
+ * ```
+ */
+export type RequestValues<V extends VectorDefinition> = { readonly [K in MemberName<V>]: ReceivedValues[V['kind']] };
