@@ -857,8 +857,6 @@ describe('parseIndi skipped elements (reported to onProblem, the stream goes on)
   });
 
   it('reports one run of text outside elements once, however it is chunked', () => {
-    // BUG (minor): Framer.checkOutsideText runs once per pushed chunk, so text
-    // split over n chunks is reported n times (here at bytes 0 and 3).
     const result = parseAll(['abc', 'def<pingReply uid="1"/>']);
     expect(result.messages).toEqual([{ type: 'pingReply', uid: '1' }]);
     expect(problemsOf(result)).toEqual([['text-outside-element', 0]]);
