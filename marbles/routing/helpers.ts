@@ -126,13 +126,9 @@ export function delProperty(device: string, name?: string): DelProperty {
   return name === undefined ? { type: 'delProperty', device } : { type: 'delProperty', device, name };
 }
 
-/** `message`: a log line for everyone, or for one device. */
-export function message(text: string): Message;
-export function message(device: string, text: string): Message;
-export function message(deviceOrText: string, text?: string): Message {
-  return text === undefined
-    ? { type: 'message', message: deviceOrText }
-    : { type: 'message', device: deviceOrText, message: text };
+/** `message`: a log line for one device, or (device `undefined`) for everyone. */
+export function message(device: string | undefined, text: string): Message {
+  return device === undefined ? { type: 'message', message: text } : { type: 'message', device, message: text };
 }
 
 // --- client (and snooping driver) messages ---------------------------------

@@ -42,4 +42,12 @@ export type ChannelEvent =
       /** Milliseconds until the restart, or undefined when it will not be restarted. */
       readonly restartIn: number | undefined;
     }
-  | { readonly type: 'queueOverflow'; readonly channel: string; readonly queuedBytes: number };
+  | { readonly type: 'queueOverflow'; readonly channel: string; readonly queuedBytes: number }
+  | { readonly type: 'linkUp'; readonly channel: string }
+  | {
+      readonly type: 'linkDown';
+      readonly channel: string;
+      readonly error: Error;
+      /** Milliseconds until the next attempt to connect. */
+      readonly retryIn: number;
+    };

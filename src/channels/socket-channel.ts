@@ -1,12 +1,11 @@
 import type { Socket } from 'node:net';
-import { Subject, share, type Observer } from 'rxjs';
-import { encodeIndi } from '../protocol/encode-indi.js';
-import type { IndiMessage } from '../protocol/messages.js';
+import { Subject, share } from 'rxjs';
 import { parseIndi, type ParseIndiOptions } from '../protocol/parse-indi.js';
 import { serializeIndi } from '../protocol/serialize-indi.js';
 import { indiTimestamp } from '../protocol/timestamp.js';
 import type { Channel, ChannelEvent } from './channel.js';
 import { streamBytes } from './socket-bytes.js';
+import { socketSink } from './socket-sink.js';
 
 /** How a socket channel is named, parsed and bounded. */
 export interface SocketChannelOptions {
@@ -35,7 +34,6 @@ export interface SocketChannelOptions {
  */
 export function socketChannel(socket: Socket, options: SocketChannelOptions = {}): Channel {
   const id = options.id ?? `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
-  const maxQueueBytes = options.maxQueueBytes ?? 128 * 1024 * 1024;
   const events$ = new Subject<ChannelEvent>();
   const closed = new Promise<void>((resolve) =>
     socket.once('close', () => {
@@ -51,35 +49,10 @@ export function socketChannel(socket: Socket, options: SocketChannelOptions = {}
     }),
     share(),
   );
-  // Writes wait for the end of this turn of the event loop and go out together:
-  // fewer system calls, and a client that sends a request and closes at once
-  // (indi_setprop) has its request read before a write can fail on its socket
-  // and destroy it.
-  let pending: Uint8Array[] = [];
-  const flush = (): void => {
-    const batch = pending;
-    pending = [];
-    if (!socket.writable) return;
-    socket.cork();
-    for (const bytes of batch) socket.write(bytes);
-    socket.uncork();
-    if (socket.writableLength > maxQueueBytes) {
-      events$.next({ type: 'queueOverflow', channel: id, queuedBytes: socket.writableLength });
-      socket.destroy();
-    }
-  };
-  const sink: Observer<IndiMessage> = {
-    next: (message) => {
-      if (pending.length === 0) setImmediate(flush);
-      pending.push(encodeIndi(message));
-    },
-    error: () => socket.destroy(),
-    complete: () => {
-      flush();
-      socket.end();
-      setTimeout(() => socket.destroy(), 2000).unref();
-    },
-  };
+  const sink = socketSink(socket, {
+    maxQueueBytes: options.maxQueueBytes,
+    onOverflow: (queuedBytes) => events$.next({ type: 'queueOverflow', channel: id, queuedBytes }),
+  });
   return { id, kind: options.kind ?? 'client', messages$, sink, events$, closed };
 }
 

@@ -48,6 +48,12 @@ export function eventLine(event: ServerEvent, verbosity: number): string | undef
     .with({ type: 'connected' }, ({ channel, kind }) =>
       kind === 'client' ? quiet(`Client ${channel}: new arrival - welcome!`, 1) : undefined,
     )
+    .with({ type: 'linkUp' }, ({ channel }) => quiet(`Remote ${channel}: connected`, 1))
+    .with(
+      { type: 'linkDown' },
+      ({ channel, error, retryIn }) =>
+        `Remote ${channel}: ${error.message}; its devices are gone until it is back; retrying in ${retryIn} ms`,
+    )
     .with({ type: 'driverStarted' }, ({ channel, pid }) => quiet(`Driver ${channel}: pid=${pid ?? '?'}`, 1))
     .with({ type: 'traffic' }, ({ channel, direction, message }) => {
       if (verbosity < 2) return undefined;

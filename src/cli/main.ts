@@ -30,12 +30,6 @@ function readOptions(): CliOptions {
 
 function checkDrivers(drivers: readonly string[]): void {
   for (const driver of drivers) {
-    if (driver.includes('@')) {
-      log(
-        `Driver ${driver}: remote drivers (device@host:port) are not supported yet by rxindi; run the device's server and connect a client to it directly`,
-      );
-      process.exit(1);
-    }
     if (findExecutable(driver) === undefined) {
       log(
         `Driver ${driver}: not found: it is not an executable path nor a program on PATH (is the driver package installed?)`,
@@ -116,6 +110,7 @@ server.events$.subscribe((event) => {
 });
 if (options.logDir !== undefined) logDriverMessages(server, options.logDir);
 for (const driver of options.drivers) server.addExDriver(driver);
+for (const { host, port, device } of options.remotes) server.addRemote(host, port, { device });
 if (options.fifo !== undefined) followFifo(server, options.fifo);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {

@@ -10,7 +10,34 @@ export interface CliOptions {
   readonly fifo: string | undefined;
   readonly logDir: string | undefined;
   readonly examples: boolean;
+  readonly remotes: readonly RemoteAddress[];
   readonly drivers: readonly string[];
+}
+
+/** A server to link to: indiserver's `[device]@host[:port]`, or `--remote host[:port]`. */
+export interface RemoteAddress {
+  readonly device: string | undefined;
+  readonly host: string;
+  readonly port: number;
+}
+
+/**
+ * Reads `[device]@host[:port]` (indiserver's remote driver) or, with
+ * `all`, `host[:port]`; the port defaults to 7624.
+ *
+ * @example
+ * ```ts
+ * parseRemote('Telescope Simulator@observatory:7625'); // { device: 'Telescope Simulator', host: 'observatory', port: 7625 }
+ * ```
+ */
+export function parseRemote(text: string): RemoteAddress {
+  const at = text.lastIndexOf('@');
+  const device = at > 0 ? text.slice(0, at) : undefined;
+  const address = text.slice(at + 1);
+  const match = /^([^:]+)(?::(\d+))?$/.exec(address);
+  if (!match?.[1]) throw new UsageError(`bad remote '${text}': expected [device]@host[:port] or host[:port]`);
+  const port = match[2] === undefined ? 7624 : integer('port', match[2], 1, 65_535);
+  return { device, host: match[1], port };
 }
 
 /** The command line could not be understood; `message` says what to fix. */
@@ -36,6 +63,7 @@ Options:
  -vvv     : -vv + complete xml
  --host h : interface to listen on, default localhost; 0.0.0.0 exposes your instruments to the whole network
  --max-connections n : clients at once, default 10
+ --remote host[:port] : link to another INDI server and serve all its devices (repeatable)
  --examples : serve rxindi's built-in example devices (what npm start does)
  -h, --help : this text
 driver    : executable or [device]@host[:port]
@@ -76,6 +104,7 @@ export function parseArgs(argv: readonly string[]): CliOptions | 'help' {
   let host = 'localhost';
   let maxConnections = 10;
   let examples = false;
+  const remotes: RemoteAddress[] = [];
   let at = 0;
   for (; at < argv.length; at++) {
     const arg = argv[at] ?? '';
@@ -85,10 +114,11 @@ export function parseArgs(argv: readonly string[]): CliOptions | 'help' {
       examples = true;
       continue;
     }
-    if (arg === '--host' || arg === '--max-connections') {
+    if (arg === '--host' || arg === '--max-connections' || arg === '--remote') {
       const value = argv[++at];
       if (value === undefined) throw new UsageError(`${arg} requires a value`);
       if (arg === '--host') host = value;
+      else if (arg === '--remote') remotes.push(parseRemote(`@${value}`));
       else maxConnections = integer(arg, value, 1, 100_000);
       continue;
     }
@@ -109,9 +139,15 @@ export function parseArgs(argv: readonly string[]): CliOptions | 'help' {
     const text = values.get(flag);
     return text === undefined ? fallback : integer(`-${flag}`, text, 0, max);
   };
-  const drivers = argv.slice(at);
+  const drivers = argv.slice(at).filter((driver) => !driver.includes('@'));
+  remotes.push(
+    ...argv
+      .slice(at)
+      .filter((driver) => driver.includes('@'))
+      .map(parseRemote),
+  );
   const fifo = values.get('f');
-  if (drivers.length === 0 && fifo === undefined && !examples) {
+  if (drivers.length === 0 && remotes.length === 0 && fifo === undefined && !examples) {
     throw new UsageError('no drivers: name at least one driver, or use -f or --examples');
   }
   return {
@@ -125,6 +161,7 @@ export function parseArgs(argv: readonly string[]): CliOptions | 'help' {
     fifo,
     logDir: values.get('l'),
     examples,
+    remotes,
     drivers,
   };
 }

@@ -13,7 +13,10 @@ function mergeMembers<M extends { readonly name: string }, U extends { readonly 
   });
 }
 
-const withValue = <M extends { readonly value: unknown }>(member: M, update: { readonly value: M['value'] }): M => ({
+const withValue = <M extends { readonly value: unknown }>(
+  member: M,
+  update: { readonly value: M['value'] },
+): M => ({
   ...member,
   value: update.value,
 });

@@ -4,7 +4,10 @@ import type { VectorDefinition } from './vector-definition.js';
 export type VectorDefinitions = Readonly<Record<string, VectorDefinition>>;
 
 /** A device: its name and its vectors, both kept as literal types. */
-export interface DeviceDefinition<N extends string = string, V extends VectorDefinitions = VectorDefinitions> {
+export interface DeviceDefinition<
+  N extends string = string,
+  V extends VectorDefinitions = VectorDefinitions,
+> {
   readonly name: N;
   readonly vectors: V;
 }
@@ -24,6 +27,9 @@ export interface DeviceDefinition<N extends string = string, V extends VectorDef
  * });
  * ```
  */
-export function defineDevice<N extends string, V extends VectorDefinitions>(name: N, vectors: V): DeviceDefinition<N, V> {
+export function defineDevice<N extends string, V extends VectorDefinitions>(
+  name: N,
+  vectors: V,
+): DeviceDefinition<N, V> {
   return { name, vectors };
 }

@@ -39,7 +39,10 @@ export function toDefVector(device: string, name: string, definition: VectorDefi
     .with({ kind: 'text' }, (text) => ({
       type: 'defTextVector',
       ...writable(text),
-      members: membersOf(text.members).map(([member, spec]) => ({ ...labelled(member, spec), value: spec.value ?? '' })),
+      members: membersOf(text.members).map(([member, spec]) => ({
+        ...labelled(member, spec),
+        value: spec.value ?? '',
+      })),
     }))
     .with({ kind: 'number' }, (number) => ({
       type: 'defNumberVector',
@@ -57,12 +60,18 @@ export function toDefVector(device: string, name: string, definition: VectorDefi
       type: 'defSwitchVector',
       ...writable(switches),
       rule: switches.rule,
-      members: membersOf(switches.members).map(([member, spec]) => ({ ...labelled(member, spec), value: spec.value ?? 'Off' })),
+      members: membersOf(switches.members).map(([member, spec]) => ({
+        ...labelled(member, spec),
+        value: spec.value ?? 'Off',
+      })),
     }))
     .with({ kind: 'light' }, (lights) => ({
       type: 'defLightVector',
       ...header,
-      members: membersOf(lights.members).map(([member, spec]) => ({ ...labelled(member, spec), value: spec.value ?? 'Idle' })),
+      members: membersOf(lights.members).map(([member, spec]) => ({
+        ...labelled(member, spec),
+        value: spec.value ?? 'Idle',
+      })),
     }))
     .with({ kind: 'blob' }, (blobs) => ({
       type: 'defBLOBVector',

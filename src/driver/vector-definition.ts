@@ -99,7 +99,9 @@ export type MemberName<V extends VectorDefinition> = keyof V['members'] & string
  * const target: VectorValues<typeof eqCoordinates> = { RA: 5.5, DEC: -5.4 };
  * ```
  */
-export type VectorValues<V extends VectorDefinition> = { readonly [K in MemberName<V>]: SentValues[V['kind']] };
+export type VectorValues<V extends VectorDefinition> = {
+  readonly [K in MemberName<V>]: SentValues[V['kind']];
+};
 
 /**
  * The values a client's request carries, typed by kind; BLOBs arrive decoded ({@link ReceivedBlob}).
@@ -109,4 +111,6 @@ export type VectorValues<V extends VectorDefinition> = { readonly [K in MemberNa
  * const asked: Partial<RequestValues<typeof eqCoordinates>> = { RA: 5.5 };
  * ```
  */
-export type RequestValues<V extends VectorDefinition> = { readonly [K in MemberName<V>]: ReceivedValues[V['kind']] };
+export type RequestValues<V extends VectorDefinition> = {
+  readonly [K in MemberName<V>]: ReceivedValues[V['kind']];
+};

@@ -96,8 +96,10 @@ class Framer {
   }
 
   end(): IndiProtocolError | undefined {
-    if (this.start >= 0) return this.failure('malformed-xml', 'the connection ended inside an element', this.start);
-    if (this.pos < this.length) return this.failure('malformed-xml', 'the connection ended inside a tag', this.pos);
+    if (this.start >= 0)
+      return this.failure('malformed-xml', 'the connection ended inside an element', this.start);
+    if (this.pos < this.length)
+      return this.failure('malformed-xml', 'the connection ended inside a tag', this.pos);
     return undefined;
   }
 
@@ -167,7 +169,8 @@ class Framer {
     }
     const gt = this.endOfStartTag(at);
     if (gt < 0) return this.tagNotYetEnded(at);
-    if (gt - at > this.maxTagBytes) return this.failure('too-large', `a tag longer than ${this.maxTagBytes} bytes`, at);
+    if (gt - at > this.maxTagBytes)
+      return this.failure('too-large', `a tag longer than ${this.maxTagBytes} bytes`, at);
     if (this.start < 0) this.start = at;
     this.pos = gt + 1;
     if (this.data[gt - 1] === SLASH) {

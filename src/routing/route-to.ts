@@ -3,8 +3,8 @@ import type { GetProperties, IndiMessage } from '../protocol/messages.js';
 import { isBlobMessage } from '../protocol/messages.js';
 import { neverBlobs, passesBlobPolicy } from './blob-policy.js';
 import { isInterested } from './interest.js';
-import { isOwnerOf, type RoutingState } from './routing-state.js';
-import { definesDevices, type ChannelRef, type TrafficEvent } from './traffic.js';
+import { isOwnerOf, speaksForDevices, type RoutingState } from './routing-state.js';
+import type { ChannelRef, TrafficEvent } from './traffic.js';
 
 /** A routed event: the event, and the routing state just before it. */
 export interface Routed {
@@ -37,11 +37,20 @@ function nameOf(message: IndiMessage): string | undefined {
   return 'name' in message ? message.name : undefined;
 }
 
-/** Device traffic (def, set, del, message) towards a client: its interest, then its BLOB policy. */
+/** A client that is a person's program, not a server linked to this one. */
+function isPlainClient(state: RoutingState, target: ChannelRef): boolean {
+  return target.kind === 'client' && !state.peers.has(target.id);
+}
+
+/**
+ * Device traffic towards a client or a linked server: only what it asked for
+ * with `getProperties` (as indiserver, a connection that asked for nothing
+ * gets no device traffic), then its BLOB policy.
+ */
 function toClient(state: RoutingState, target: ChannelRef, device: string, message: IndiMessage): boolean {
   const name = nameOf(message);
   const interest = state.interests.get(target.id);
-  if (interest && !isInterested(interest, device, name)) return false;
+  if (!interest || !isInterested(interest, device, name)) return false;
   return passesBlobPolicy(
     state.blobPolicies.get(target.id) ?? neverBlobs,
     device,
@@ -50,7 +59,7 @@ function toClient(state: RoutingState, target: ChannelRef, device: string, messa
   );
 }
 
-/** Device traffic towards a snooping driver: only what it snoops, BLOBs only if it enabled them. */
+/** Device traffic towards a driver: only what it snoops, BLOBs only if it enabled them (INDI 1.7). */
 function toSnooper(state: RoutingState, target: ChannelRef, device: string, message: IndiMessage): boolean {
   const name = nameOf(message);
   const snoops = state.interests.get(target.id);
@@ -63,25 +72,86 @@ function toSnooper(state: RoutingState, target: ChannelRef, device: string, mess
   );
 }
 
-/** Requests go to the device's owner, or to every driver while no one owns it. */
+/**
+ * Requests (`getProperties`, `new*`) go to the device's owner. A
+ * `getProperties` for no device or an unknown one goes to the local drivers
+ * only: devices behind links are answered from the server's cache, so that a
+ * request never travels around a loop of servers.
+ */
 function toOwner(state: RoutingState, target: ChannelRef, device: string | undefined): boolean {
-  if (!definesDevices(target)) return false;
-  if (device === undefined || device === '*') return true;
-  const owner = state.owners.get(device);
-  return owner === undefined || owner === target.id;
+  if (!speaksForDevices(state, target)) return false;
+  const owner = device === undefined || device === '*' ? undefined : state.owners.get(device);
+  return owner === undefined ? target.kind === 'driver' : owner === target.id;
 }
 
-/** What a driver or link sends, routed to `target`. */
-function fromDriver(
+function deviceTraffic(
   state: RoutingState,
   from: ChannelRef,
+  device: string,
   message: IndiMessage,
   target: ChannelRef,
 ): IndiMessage | undefined {
+  if (!speaksForDevices(state, from) || !isOwnerOf(state, from, device)) return undefined;
+  const wanted =
+    target.kind === 'driver'
+      ? toSnooper(state, target, device, message)
+      : toClient(state, target, device, message);
+  return wanted ? message : undefined;
+}
+
+/** What a channel is sent back for its own message: ping answers, and the handshake of a linking server. */
+function answerToSender(message: IndiMessage, from: ChannelRef): IndiMessage | undefined {
+  if (message.type === 'pingRequest') return { type: 'pingReply', uid: message.uid };
+  if (message.type === 'getProperties' && message.device === '*' && from.kind === 'client') {
+    return { type: 'getProperties', version: '1.7' };
+  }
+  return undefined;
+}
+
+/**
+ * The routing rule of the server, as one pure function: what `target`
+ * receives for one event, given what the server has learned so far.
+ *
+ * - a `pingRequest` is answered to its sender with a `pingReply` and goes nowhere else (libindi 2);
+ * - `getProperties` goes to the device's owner, or to every local driver,
+ *   always as `version='1.7'`; a driver's (a snoop) never reaches clients;
+ * - a client's `new*` goes to the device's owner and is echoed to the other
+ *   clients that watch that device, as indiserver does;
+ * - `def*`, `set*`, `delProperty` and `message` from the channel that owns the
+ *   device go to every client and linked server that asked for them and whose
+ *   BLOB policy lets them through, and to the drivers that snoop them; the
+ *   same device from a second channel reaches no one (the first definer owns it);
+ * - nothing goes back to the channel it came from.
+ *
+ * @example
+ * ```ts
+ * routed$.pipe(map(({ state, event }) => routeTo(state, event, client)), filter(Boolean));
+ * ```
+ */
+export function routeTo(
+  state: RoutingState,
+  event: TrafficEvent,
+  target: ChannelRef,
+): IndiMessage | undefined {
+  if (event.type !== 'message') return undefined;
+  const { from, message } = event;
+  if (from.id === target.id) return answerToSender(message, from);
   return match(message)
+    .with({ type: 'getProperties' }, (get) =>
+      toOwner(state, target, get.device) ? forDriver(get) : undefined,
+    )
+    .with(
+      { type: P.union('newTextVector', 'newNumberVector', 'newSwitchVector', 'newBLOBVector') },
+      (request) => {
+        if (from.kind === 'driver') return undefined;
+        if (isPlainClient(state, target))
+          return toClient(state, target, request.device, request) ? request : undefined;
+        return state.owners.get(request.device) === target.id ? request : undefined;
+      },
+    )
     .with({ type: 'message' }, (note) => {
-      if (note.device === undefined) return target.kind === 'client' ? note : undefined;
-      return deviceTraffic(state, from, note.device, note, target);
+      if (note.device !== undefined) return deviceTraffic(state, from, note.device, note, target);
+      return speaksForDevices(state, from) && target.kind !== 'driver' ? note : undefined;
     })
     .with(
       {
@@ -105,71 +175,5 @@ function fromDriver(
       { type: 'delProperty' },
       (traffic) => deviceTraffic(state, from, traffic.device, traffic, target),
     )
-    .with({ type: 'getProperties' }, (get) =>
-      target.kind !== 'client' && toOwner(state, target, get.device) ? forDriver(get) : undefined,
-    )
     .otherwise(() => undefined);
-}
-
-function deviceTraffic(
-  state: RoutingState,
-  from: ChannelRef,
-  device: string,
-  message: IndiMessage,
-  target: ChannelRef,
-): IndiMessage | undefined {
-  if (!isOwnerOf(state, from, device)) return undefined;
-  const wanted =
-    target.kind === 'client'
-      ? toClient(state, target, device, message)
-      : toSnooper(state, target, device, message);
-  return wanted ? message : undefined;
-}
-
-/** What a client sends, routed to `target`. */
-function fromClient(state: RoutingState, message: IndiMessage, target: ChannelRef): IndiMessage | undefined {
-  return match(message)
-    .with({ type: 'getProperties' }, (get) =>
-      toOwner(state, target, get.device) ? forDriver(get) : undefined,
-    )
-    .with(
-      { type: P.union('newTextVector', 'newNumberVector', 'newSwitchVector', 'newBLOBVector') },
-      (request) => {
-        if (target.kind === 'client')
-          return toClient(state, target, request.device, request) ? request : undefined;
-        return state.owners.get(request.device) === target.id ? request : undefined;
-      },
-    )
-    .otherwise(() => undefined);
-}
-
-/**
- * The routing rule of the server, as one pure function: what `target`
- * receives for one event, given what the server has learned so far.
- *
- * - a `pingRequest` is answered to its sender with a `pingReply` and goes nowhere else (libindi 2);
- * - a client's `getProperties` goes to the device's owner, or to every driver
- *   (always as `version='1.7'`); its `new*` go to the owner and are echoed to
- *   the other clients, as indiserver does;
- * - a driver's `def*`, `set*`, `delProperty` and `message` go to every client
- *   that asked for them and whose BLOB policy lets them through, and to the
- *   drivers that snoop them (BLOBs only when they enabled them); its snoop
- *   `getProperties` goes to the snooped device's owner, never to clients.
- *
- * @example
- * ```ts
- * routed$.pipe(map(({ state, event }) => routeTo(state, event, client)), filter(Boolean));
- * ```
- */
-export function routeTo(
-  state: RoutingState,
-  event: TrafficEvent,
-  target: ChannelRef,
-): IndiMessage | undefined {
-  if (event.type !== 'message') return undefined;
-  const { from, message } = event;
-  if (from.id === target.id) {
-    return message.type === 'pingRequest' ? { type: 'pingReply', uid: message.uid } : undefined;
-  }
-  return definesDevices(from) ? fromDriver(state, from, message, target) : fromClient(state, message, target);
 }

@@ -2,7 +2,7 @@ import { match } from 'ts-pattern';
 import type { IndiMessage } from '../protocol/messages.js';
 import { enableBlob, neverBlobs, type BlobPolicy } from './blob-policy.js';
 import { addInterest, noInterest, type Interest } from './interest.js';
-import { definesDevices, type ChannelRef, type TrafficEvent } from './traffic.js';
+import type { ChannelRef, TrafficEvent } from './traffic.js';
 
 /**
  * What the server has learned from the traffic so far. Every field is derived
@@ -15,6 +15,8 @@ export interface RoutingState {
   readonly interests: ReadonlyMap<string, Interest>;
   /** channel id → its `enableBLOB` policy. */
   readonly blobPolicies: ReadonlyMap<string, BlobPolicy>;
+  /** Client connections that announced themselves as servers (`getProperties device='*'`, as indiserver chains). */
+  readonly peers: ReadonlySet<string>;
 }
 
 /** Nothing learned yet. */
@@ -22,7 +24,21 @@ export const emptyRoutingState: RoutingState = {
   owners: new Map(),
   interests: new Map(),
   blobPolicies: new Map(),
+  peers: new Set(),
 };
+
+/**
+ * True when a channel's device traffic is served: drivers, links to other
+ * servers, and servers that linked to this one (peers).
+ *
+ * @example
+ * ```ts
+ * speaksForDevices(state, { id: '127.0.0.1:5000', kind: 'client' }); // true once it sent getProperties device='*'
+ * ```
+ */
+export function speaksForDevices(state: RoutingState, channel: ChannelRef): boolean {
+  return channel.kind !== 'client' || state.peers.has(channel.id);
+}
 
 /**
  * True when `from` may speak for the device of `message`: the first channel to
@@ -45,7 +61,9 @@ function withoutChannel(state: RoutingState, channel: ChannelRef): RoutingState 
   interests.delete(channel.id);
   const blobPolicies = new Map(state.blobPolicies);
   blobPolicies.delete(channel.id);
-  return { owners, interests, blobPolicies };
+  const peers = new Set(state.peers);
+  peers.delete(channel.id);
+  return { owners, interests, blobPolicies, peers };
 }
 
 function learn(state: RoutingState, from: ChannelRef, message: IndiMessage): RoutingState {
@@ -57,7 +75,7 @@ function learn(state: RoutingState, from: ChannelRef, message: IndiMessage): Rou
       { type: 'defLightVector' },
       { type: 'defBLOBVector' },
       (def) =>
-        definesDevices(from) && !state.owners.has(def.device)
+        speaksForDevices(state, from) && !state.owners.has(def.device)
           ? { ...state, owners: new Map(state.owners).set(def.device, from.id) }
           : state,
     )
@@ -69,7 +87,9 @@ function learn(state: RoutingState, from: ChannelRef, message: IndiMessage): Rou
     })
     .with({ type: 'getProperties' }, (get) => {
       const interest = addInterest(state.interests.get(from.id) ?? noInterest, get.device, get.name);
-      return { ...state, interests: new Map(state.interests).set(from.id, interest) };
+      const peers =
+        from.kind === 'client' && get.device === '*' ? new Set(state.peers).add(from.id) : state.peers;
+      return { ...state, interests: new Map(state.interests).set(from.id, interest), peers };
     })
     .with({ type: 'enableBLOB' }, (enable) => {
       const policy = enableBlob(

@@ -17,8 +17,3 @@ export type TrafficEvent =
   | { readonly type: 'open'; readonly channel: ChannelRef }
   | { readonly type: 'message'; readonly from: ChannelRef; readonly message: IndiMessage }
   | { readonly type: 'close'; readonly channel: ChannelRef };
-
-/** True for channels that define devices: drivers and links to other servers. */
-export function definesDevices(channel: ChannelRef): boolean {
-  return channel.kind !== 'client';
-}

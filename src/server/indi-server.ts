@@ -1,7 +1,19 @@
 import { basename } from 'node:path';
-import { EMPTY, Observable, ReplaySubject, Subject, concat, filter, firstValueFrom, from, map, type Observer } from 'rxjs';
+import {
+  EMPTY,
+  Observable,
+  ReplaySubject,
+  Subject,
+  concat,
+  filter,
+  firstValueFrom,
+  from,
+  map,
+  type Observer,
+} from 'rxjs';
 import type { Channel } from '../channels/channel.js';
 import { processChannel } from '../channels/process-channel.js';
+import { remoteChannel, type RemoteChannelOptions } from '../channels/remote-channel.js';
 import type { IndiMessage, Message } from '../protocol/messages.js';
 import { indiTimestamp } from '../protocol/timestamp.js';
 import { serve, type ServeOptions, type ServerEvent } from './serve.js';
@@ -133,6 +145,17 @@ export class IndiServer {
       processChannel(command, options.args ?? [], { id, restarts: this.options.restarts, env: options.env }),
     );
     return id;
+  }
+
+  /**
+   * Links this server to another INDI server (rxindi or indiserver): its
+   * devices appear here, and requests for them go through the link, which
+   * reconnects by itself. Returns the link's channel id.
+   */
+  addRemote(host: string, port = 7624, options: RemoteChannelOptions = {}): string {
+    const channel = remoteChannel(host, port, options);
+    this.addDriver(channel);
+    return channel.id;
   }
 
   /** Serves any channel: an in-process driver, a link to another server. */

@@ -28,6 +28,7 @@ import { processChannel } from '../channels/process-channel.js';
 import { refuseSocket, socketChannel } from '../channels/socket-channel.js';
 import type { IndiMessage } from '../protocol/messages.js';
 import { deliverTo } from '../routing/deliver-to.js';
+import { DeviceCache } from '../routing/device-cache.js';
 import { routeTraffic } from '../routing/route-traffic.js';
 import type { ChannelRef, TrafficEvent } from '../routing/traffic.js';
 
@@ -183,11 +184,16 @@ export function serve(options: ServeOptions = {}): Observable<ServerEvent> {
         ),
       ),
     );
-    const routed$ = traffic$.pipe(routeTraffic(), share());
+    const cache = new DeviceCache();
+    const routed$ = traffic$.pipe(
+      routeTraffic(),
+      tap((routed) => cache.learn(routed)),
+      share(),
+    );
     const deliveries$ = channels$.pipe(
       mergeMap((channel) =>
         routed$.pipe(
-          deliverTo(channel),
+          deliverTo(channel, cache),
           tap((message) => {
             if (traced()) events$.next({ type: 'traffic', channel: channel.id, direction: 'out', message });
           }),

@@ -1,0 +1,542 @@
+/**
+ * rxindi vs indiserver, side by side: `npx tsx bench/server.ts`.
+ *
+ * Each run starts a fresh server (rxindi from dist/, rebuilt first when any
+ * src/ file is newer, or Debian's `indiserver`) on a free port with
+ * bench/flood-driver.mjs as its only driver. Raw TCP clients send
+ * `getProperties` (and `enableBLOB … Also` for BLOBs) and wait for the
+ * definitions; a control client then sends GO and the driver floods. Timing
+ * runs from GO to the last client's `done` message. Clients count bytes and
+ * closing tags (`</setNumberVector>`, `</setBLOBVector>`), without parsing.
+ *
+ * Scenarios: small number updates to 1 and to 10 clients; 1 MiB BLOBs (paced
+ * by pingRequest/pingReply as libindi 1.9 drivers do) to 1 and to 10 clients;
+ * and the round trip of a `newNumberVector` echoed by the driver as a
+ * `setNumberVector` (p50/p99 over 2000 sequential requests, one client).
+ *
+ * Reported, best of 3 runs (the fastest; lowest p50 for latency): messages/s
+ * delivered across clients, MB/s received by clients (10^6 bytes; indiserver
+ * re-encodes BLOBs without line breaks, so its bytes differ slightly), and the
+ * server process's peak RSS (the kernel's VmHWM high-water mark, which catches
+ * what 50 ms sampling would miss; the driver, a child process, is not counted).
+ * The clients, the servers and the driver share this machine's cores.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { connect, createServer, type Socket } from 'node:net';
+import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { printSelfTime } from './cpu-profile.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const driverPath = join(root, 'bench', 'flood-driver.mjs');
+const rxindiMain = join(root, 'dist', 'cli', 'main.js');
+const host = '127.0.0.1';
+const runs = 3;
+const runTimeoutMs = 120_000;
+const latencyRequests = 2000;
+const latencyWarmup = 100;
+
+type ServerName = 'rxindi' | 'indiserver';
+const servers: readonly ServerName[] = ['rxindi', 'indiserver'];
+
+interface Scenario {
+  readonly name: string;
+  readonly mode: 'numbers' | 'blobs';
+  readonly count: number;
+  readonly clients: number;
+}
+
+const scenarios: readonly Scenario[] = [
+  { name: 'numbers → 1 client', mode: 'numbers', count: 200_000, clients: 1 },
+  { name: 'numbers → 10 clients', mode: 'numbers', count: 50_000, clients: 10 },
+  { name: '1 MiB BLOBs → 1 client', mode: 'blobs', count: 200, clients: 1 },
+  { name: '1 MiB BLOBs → 10 clients', mode: 'blobs', count: 100, clients: 10 },
+];
+
+interface FloodResult {
+  readonly seconds: number;
+  readonly messages: number;
+  readonly expected: number;
+  readonly bytes: number;
+  readonly peakRss: number;
+}
+
+interface LatencyResult {
+  readonly p50: number;
+  readonly p99: number;
+  readonly peakRss: number;
+}
+
+// ---------------------------------------------------------------- processes
+
+const children = new Set<ChildProcess>();
+
+/** Signals a child's whole process group (the server and its driver). */
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+function killAll(): void {
+  for (const child of children) killGroup(child, 'SIGKILL');
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, host, () => {
+      const address = probe.address();
+      probe.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+function newestMtime(dir: string): number {
+  return Math.max(
+    0,
+    ...readdirSync(dir, { withFileTypes: true }).map((entry) => {
+      const path = join(dir, entry.name);
+      return entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs;
+    }),
+  );
+}
+
+/** Runs `npm run build` when dist/ is missing or older than src/. */
+function ensureBuilt(): void {
+  let built = 0;
+  try {
+    built = statSync(rxindiMain).mtimeMs;
+  } catch {
+    // not built yet
+  }
+  if (built >= newestMtime(join(root, 'src'))) return;
+  console.log('dist/ is older than src/: npm run build');
+  const build = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('npm run build failed');
+}
+
+interface RunningServer {
+  readonly port: number;
+  /** Peak resident memory of the server process so far, in bytes. */
+  peakRss(): number;
+  stop(): Promise<void>;
+}
+
+function serverCommand(name: ServerName, port: number, args: readonly string[]): [string, string[]] {
+  return name === 'rxindi'
+    ? [
+        process.execPath,
+        [...args, rxindiMain, '--host', host, '--max-connections', '100', '-p', String(port), driverPath],
+      ]
+    : ['indiserver', ['-p', String(port), '-u', `/tmp/indiserver-bench-${process.pid}-${port}`, driverPath]];
+}
+
+function readPeakRss(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = /^VmHWM:\s+(\d+) kB/m.exec(status)?.[1];
+  if (kib === undefined) throw new Error(`no VmHWM for pid ${pid}`);
+  return Number(kib) * 1024;
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, host);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+async function waitForPort(port: number, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!(await canConnect(port))) {
+    if (child.exitCode !== null) throw new Error(`server exited with code ${child.exitCode}`);
+    if (Date.now() > deadline) throw new Error(`server not listening on ${port} after 10 s`);
+    await delay(50);
+  }
+}
+
+/**
+ * Starts a server with the flood driver, configured by `env`, in its own
+ * process group; `nodeArgs` go to node before rxindi's script (e.g. --cpu-prof).
+ */
+async function startServer(
+  name: ServerName,
+  env: Record<string, string>,
+  nodeArgs: readonly string[] = [],
+): Promise<RunningServer> {
+  const port = await freePort();
+  const [command, args] = serverCommand(name, port, nodeArgs);
+  const child = spawn(command, args, {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+    detached: true,
+  });
+  children.add(child);
+  const stderr: string[] = [];
+  child.stderr?.setEncoding('utf8').on('data', (text: string) => stderr.push(text));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  void exited.then(() => children.delete(child));
+  try {
+    await waitForPort(port, child);
+  } catch (error) {
+    killGroup(child, 'SIGKILL');
+    throw new Error(`${name}: ${String(error)}\n${stderr.join('').slice(-2000)}`);
+  }
+  const pid = child.pid!;
+  return {
+    port,
+    peakRss: () => readPeakRss(pid),
+    stop: async () => {
+      killGroup(child, 'SIGTERM');
+      const stopped = await Promise.race([exited.then(() => true), delay(5000).then(() => false)]);
+      if (!stopped) killGroup(child, 'SIGKILL');
+      await exited;
+    },
+  };
+}
+
+// ---------------------------------------------------------------- clients
+
+/**
+ * Counts a closing tag in a stream chunked anyhow: occurrences inside each
+ * chunk, plus the one that may straddle the previous chunk and this one.
+ */
+class TagCounter {
+  count = 0;
+  private readonly tag: Buffer;
+  private tail = Buffer.alloc(0);
+
+  constructor(tag: string) {
+    this.tag = Buffer.from(tag, 'latin1');
+  }
+
+  push(chunk: Buffer): void {
+    const edge = this.tag.length - 1;
+    if (this.tail.length > 0) {
+      const seam = Buffer.concat([this.tail, chunk.subarray(0, edge)]);
+      if (seam.includes(this.tag)) this.count += 1;
+    }
+    for (let at = chunk.indexOf(this.tag); at >= 0; at = chunk.indexOf(this.tag, at + this.tag.length)) {
+      this.count += 1;
+    }
+    const recent = chunk.length >= edge ? chunk : Buffer.concat([this.tail, chunk]);
+    this.tail = Buffer.from(recent.subarray(Math.max(0, recent.length - edge)));
+  }
+}
+
+interface Waiter {
+  readonly test: () => boolean;
+  readonly resolve: () => void;
+  readonly reject: (error: Error) => void;
+}
+
+/** A raw INDI client: counts what it receives; no XML parsing. */
+class BenchClient {
+  bytes = 0;
+  /** The last bytes received: the `done` message is the last thing a flood sends. */
+  private end = Buffer.alloc(0);
+  private readonly updates: TagCounter;
+  private readonly definitions = new TagCounter('</defSwitchVector>');
+  private waiters: Waiter[] = [];
+  private closed = false;
+
+  private constructor(
+    private readonly socket: Socket,
+    updateTag: string,
+  ) {
+    this.updates = new TagCounter(updateTag);
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.receive(chunk));
+    socket.once('close', () => {
+      this.closed = true;
+      for (const waiter of this.waiters.splice(0)) waiter.reject(new Error('connection closed'));
+    });
+  }
+
+  static async open(port: number, updateTag: string): Promise<BenchClient> {
+    const socket = connect(port, host);
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', resolve);
+      socket.once('error', reject);
+    });
+    return new BenchClient(socket, updateTag);
+  }
+
+  get messages(): number {
+    return this.updates.count;
+  }
+
+  send(xml: string): void {
+    this.socket.write(xml);
+  }
+
+  /** Resolves once `test` holds, checked after every chunk received. */
+  until(test: () => boolean, what: string): Promise<void> {
+    if (test()) return Promise.resolve();
+    if (this.closed) return Promise.reject(new Error(`connection closed before ${what}`));
+    const reached = new Promise<void>((resolve, reject) => this.waiters.push({ test, resolve, reject }));
+    return withTimeout(reached, runTimeoutMs, what);
+  }
+
+  /** Sends getProperties (and enableBLOB) and waits for the driver's definitions. */
+  async subscribe(blobs: boolean): Promise<void> {
+    this.send(`<getProperties version='1.7'/>\n`);
+    if (blobs) this.send(`<enableBLOB device='Flood'>Also</enableBLOB>\n`);
+    await this.until(() => this.definitions.count > 0, 'definitions');
+  }
+
+  done(): Promise<void> {
+    return this.until(() => /message=(['"])done\1/.test(this.end.toString('latin1')), 'done marker');
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+
+  private receive(chunk: Buffer): void {
+    this.bytes += chunk.length;
+    this.updates.push(chunk);
+    // Definitions matter only until the first set has arrived.
+    if (this.definitions.count === 0) this.definitions.push(chunk);
+    this.end = Buffer.concat([this.end, chunk.subarray(-256)]).subarray(-256);
+    const waiting = this.waiters;
+    this.waiters = [];
+    for (const waiter of waiting) {
+      if (waiter.test()) waiter.resolve();
+      else this.waiters.push(waiter);
+    }
+  }
+}
+
+const goRequest = `<newSwitchVector device='Flood' name='GO'><oneSwitch name='GO'>On</oneSwitch></newSwitchVector>\n`;
+
+function numberRequest(i: number): string {
+  return `<newNumberVector device='Flood' name='VALUES'><oneNumber name='X'>${i}</oneNumber><oneNumber name='Y'>0</oneNumber></newNumberVector>\n`;
+}
+
+// ---------------------------------------------------------------- scenarios
+
+async function floodOnce(
+  name: ServerName,
+  scenario: Scenario,
+  nodeArgs: readonly string[] = [],
+): Promise<FloodResult> {
+  const env = { FLOOD_MODE: scenario.mode, FLOOD_COUNT: String(scenario.count) };
+  const server = await startServer(name, env, nodeArgs);
+  const clients: BenchClient[] = [];
+  try {
+    const updateTag = scenario.mode === 'blobs' ? '</setBLOBVector>' : '</setNumberVector>';
+    for (let i = 0; i < scenario.clients; i++) clients.push(await BenchClient.open(server.port, updateTag));
+    await Promise.all(clients.map((client) => client.subscribe(scenario.mode === 'blobs')));
+    const control = await BenchClient.open(server.port, updateTag);
+    clients.push(control);
+    const flooding = clients.slice(0, scenario.clients);
+    const bytesBefore = sum(flooding.map((client) => client.bytes));
+    const messagesBefore = sum(flooding.map((client) => client.messages));
+    const start = performance.now();
+    control.send(goRequest);
+    await Promise.all(flooding.map((client) => client.done()));
+    const seconds = (performance.now() - start) / 1000;
+    return {
+      seconds,
+      messages: sum(flooding.map((client) => client.messages)) - messagesBefore,
+      expected: scenario.count * scenario.clients,
+      bytes: sum(flooding.map((client) => client.bytes)) - bytesBefore,
+      peakRss: server.peakRss(),
+    };
+  } finally {
+    for (const client of clients) client.close();
+    await server.stop();
+  }
+}
+
+async function latencyOnce(name: ServerName): Promise<LatencyResult> {
+  const server = await startServer(name, { FLOOD_MODE: 'numbers', FLOOD_COUNT: '0' });
+  const client = await BenchClient.open(server.port, '</setNumberVector>');
+  try {
+    await client.subscribe(false);
+    const roundTrips: number[] = [];
+    for (let i = 0; i < latencyWarmup + latencyRequests; i++) {
+      const replies = client.messages;
+      const start = performance.now();
+      client.send(numberRequest(i));
+      await client.until(() => client.messages > replies, 'echo');
+      if (i >= latencyWarmup) roundTrips.push(performance.now() - start);
+    }
+    roundTrips.sort((a, b) => a - b);
+    const at = (q: number): number =>
+      roundTrips[Math.min(roundTrips.length - 1, Math.floor(q * roundTrips.length))]!;
+    return { p50: at(0.5), p99: at(0.99), peakRss: server.peakRss() };
+  } finally {
+    client.close();
+    await server.stop();
+  }
+}
+
+async function bestOf<T>(times: number, run: () => Promise<T>, better: (a: T, b: T) => boolean): Promise<T> {
+  let best = await run();
+  for (let i = 1; i < times; i++) {
+    const next = await run();
+    if (better(next, best)) best = next;
+  }
+  return best;
+}
+
+// ---------------------------------------------------------------- report
+
+const sum = (values: readonly number[]): number => values.reduce((total, value) => total + value, 0);
+const mb = (bytes: number): number => bytes / 1e6;
+
+function formatNumber(value: number): string {
+  if (value >= 100) return Math.round(value).toLocaleString('en-US');
+  return value.toFixed(value >= 10 ? 1 : 2);
+}
+
+interface Row {
+  readonly scenario: string;
+  readonly metric: string;
+  readonly rxindi: number;
+  readonly indiserver: number;
+}
+
+function floodRows(scenario: Scenario, results: Record<ServerName, FloodResult>): Row[] {
+  const metric = (label: string, of: (result: FloodResult) => number): Row => ({
+    scenario: scenario.name,
+    metric: label,
+    rxindi: of(results.rxindi),
+    indiserver: of(results.indiserver),
+  });
+  return [
+    metric('messages/s', (result) => result.messages / result.seconds),
+    metric('MB/s', (result) => mb(result.bytes) / result.seconds),
+    metric('seconds', (result) => result.seconds),
+    metric('peak RSS MB', (result) => mb(result.peakRss)),
+  ];
+}
+
+function latencyRows(results: Record<ServerName, LatencyResult>): Row[] {
+  const scenario = `round trip (${latencyRequests} requests)`;
+  return [
+    { scenario, metric: 'p50 ms', rxindi: results.rxindi.p50, indiserver: results.indiserver.p50 },
+    { scenario, metric: 'p99 ms', rxindi: results.rxindi.p99, indiserver: results.indiserver.p99 },
+    {
+      scenario,
+      metric: 'peak RSS MB',
+      rxindi: mb(results.rxindi.peakRss),
+      indiserver: mb(results.indiserver.peakRss),
+    },
+  ];
+}
+
+function printTable(rows: readonly Row[]): void {
+  const header = ['scenario', 'metric', 'rxindi', 'indiserver', 'rxindi/indiserver'];
+  const cells = rows.map((row, i) => [
+    i > 0 && rows[i - 1]!.scenario === row.scenario ? '' : row.scenario,
+    row.metric,
+    formatNumber(row.rxindi),
+    formatNumber(row.indiserver),
+    (row.rxindi / row.indiserver).toFixed(2),
+  ]);
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...cells.map((cell) => cell[column]!.length)),
+  );
+  const line = (values: readonly string[]): string =>
+    `| ${values.map((value, column) => (column < 2 ? value.padEnd(widths[column]!) : value.padStart(widths[column]!))).join(' | ')} |`;
+  console.log(line(header));
+  console.log(
+    `|${widths.map((width, column) => (column < 2 ? '-'.repeat(width + 2) : `${'-'.repeat(width + 1)}:`)).join('|')}|`,
+  );
+  for (const row of cells) console.log(line(row));
+}
+
+// ---------------------------------------------------------------- main
+
+async function compare(selected: readonly Scenario[], latency: boolean): Promise<void> {
+  const rows: Row[] = [];
+  for (const scenario of selected) {
+    const results = {} as Record<ServerName, FloodResult>;
+    for (const name of servers) {
+      results[name] = await bestOf(
+        runs,
+        () => floodOnce(name, scenario),
+        (a, b) => a.seconds < b.seconds,
+      );
+      const { messages, expected, seconds } = results[name];
+      const missing = messages < expected ? ` (${expected - messages} of ${expected} updates missing!)` : '';
+      console.log(`${scenario.name}, ${name}: ${seconds.toFixed(2)} s${missing}`);
+    }
+    rows.push(...floodRows(scenario, results));
+  }
+  if (latency) {
+    const results = {} as Record<ServerName, LatencyResult>;
+    for (const name of servers)
+      results[name] = await bestOf(
+        runs,
+        () => latencyOnce(name),
+        (a, b) => a.p50 < b.p50,
+      );
+    rows.push(...latencyRows(results));
+  }
+  console.log();
+  printTable(rows);
+}
+
+/** One rxindi run per scenario under `node --cpu-prof`, and its top self-time functions. */
+async function profile(selected: readonly Scenario[], dir: string): Promise<void> {
+  for (const [i, scenario] of selected.entries()) {
+    const file = `rxindi-${i + 1}-${scenario.mode}-${scenario.clients}.cpuprofile`;
+    const nodeArgs = ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${file}`];
+    const result = await floodOnce('rxindi', scenario, nodeArgs);
+    console.log(`\n${scenario.name}: ${result.seconds.toFixed(2)} s, ${join(dir, file)}`);
+    printSelfTime(join(dir, file));
+  }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { only: { type: 'string' }, profile: { type: 'string' } },
+  });
+  const only = values.only;
+  const selected = scenarios.filter((scenario) => only === undefined || scenario.name.includes(only));
+  const latency = only === undefined || 'round trip'.includes(only);
+  ensureBuilt();
+  if (values.profile === undefined) await compare(selected, latency);
+  else await profile(selected, values.profile);
+}
+
+process.once('exit', killAll);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    killAll();
+    process.exit(130);
+  });
+}
+main().catch((error: unknown) => {
+  console.error(error);
+  killAll();
+  process.exit(1);
+});

@@ -1,0 +1,382 @@
+import {
+  BehaviorSubject,
+  EMPTY,
+  NEVER,
+  ReplaySubject,
+  Subject,
+  asapScheduler,
+  catchError,
+  defer,
+  filter,
+  finalize,
+  ignoreElements,
+  map,
+  merge,
+  mergeMap,
+  observeOn,
+  pairwise,
+  share,
+  startWith,
+  takeUntil,
+  tap,
+  type Observable,
+  type ObservableInput,
+  type Observer,
+} from 'rxjs';
+import type { Channel } from '../channels/channel.js';
+import type { DriverMessage, IndiMessage, NewVector } from '../protocol/messages.js';
+import { isNewVector } from '../protocol/messages.js';
+import { indiTimestamp } from '../protocol/timestamp.js';
+import { answerGetProperties } from './answer-get-properties.js';
+import { buildSetVector, type SetOptions } from './build-set-vector.js';
+import type { DeviceDefinition } from './define-device.js';
+import type { DriverEvent } from './driver-event.js';
+import { initialDriverState, nextDriverState, type DriverState } from './driver-state.js';
+import { isSnooped, snoopRequests, type Snoop } from './snoop-requests.js';
+import { UnknownPropertyError } from './unknown-property-error.js';
+import { validateRequest } from './validate-request.js';
+import type { VectorDefinition, VectorValues } from './vector-definition.js';
+import type { VectorRequest } from './vector-request.js';
+
+/** How an in-process driver is named and timed. */
+export interface IndiDriverOptions {
+  /** The channel id. Default `driver <device names>`. */
+  readonly id?: string;
+  /** The clock for timestamps. Default the system clock. */
+  readonly clock?: () => Date;
+}
+
+/** Options of {@link IndiDriver.snoop}. */
+export interface SnoopOptions {
+  /** Also receive the device's BLOBs (sends `enableBLOB … Also`). Default false. */
+  readonly blobs?: boolean;
+}
+
+type Named<D extends DeviceDefinition, N extends string> = Extract<D, { readonly name: N }>;
+/** The vector names of device `N`, as a string literal union. */
+export type VectorNameOf<D extends DeviceDefinition, N extends D['name']> = keyof Named<D, N>['vectors'] &
+  string;
+/** The definition of vector `V` of device `N`. */
+export type VectorOf<D extends DeviceDefinition, N extends D['name'], V extends VectorNameOf<D, N>> = Extract<
+  Named<D, N>['vectors'][V],
+  VectorDefinition
+>;
+/** Any request for device `N`, discriminated by `name`. */
+export type DeviceRequest<D extends DeviceDefinition, N extends D['name']> = {
+  [V in VectorNameOf<D, N>]: VectorRequest<VectorOf<D, N, V>, N, V>;
+}[VectorNameOf<D, N>];
+/**
+ * Handles one valid request; may return a Promise or an Observable for work
+ * that takes time. Whatever it throws or rejects with is reported, never fatal.
+ */
+export type RequestHandler<R> = (request: R) => ObservableInput<unknown> | undefined;
+
+/**
+ * An in-process INDI driver: a {@link Channel} of kind 'driver' that a server
+ * serves with no XML in between, plus typed methods to send updates and to
+ * receive validated client requests. See {@link indiDriver}.
+ */
+export interface IndiDriver<D extends DeviceDefinition = DeviceDefinition> extends Channel {
+  readonly kind: 'driver';
+  /** Rejected requests and failed handlers; completes when the driver closes. */
+  readonly driverEvents$: Observable<DriverEvent>;
+  /** Valid client requests for a device (any of its vectors) or for one vector. */
+  requests<N extends D['name']>(device: N): Observable<DeviceRequest<D, N>>;
+  requests<N extends D['name'], V extends VectorNameOf<D, N>>(
+    device: N,
+    vector: V,
+  ): Observable<VectorRequest<VectorOf<D, N, V>, N, V>>;
+  /** Runs `handler` for each valid request of a vector, inside the driver, isolating its failures. Returns a function that removes it. */
+  handle<N extends D['name'], V extends VectorNameOf<D, N>>(
+    device: N,
+    vector: V,
+    handler: RequestHandler<VectorRequest<VectorOf<D, N, V>, N, V>>,
+  ): () => void;
+  /** Sends a `set*Vector`: new values (typed by the definition), state, message, timeout. */
+  set<N extends D['name'], V extends VectorNameOf<D, N>>(
+    device: N,
+    vector: V,
+    values: Partial<VectorValues<VectorOf<D, N, V>>>,
+    options?: SetOptions,
+  ): void;
+  /** Defines (again) a device's vectors, or one of them, with their current values. */
+  define<N extends D['name']>(device: N, vector?: VectorNameOf<D, N>): void;
+  /** Deletes a device, or one of its vectors, for clients (`delProperty`); its requests are refused until it is defined again. */
+  delete<N extends D['name']>(device: N, vector?: VectorNameOf<D, N>, message?: string): void;
+  /** Sends a `message` for a device. */
+  message(device: D['name'], text: string): void;
+  /** Another device's traffic (`def*`, `set*`, `delProperty`, `message`) while subscribed (INDI 1.7 snooping). */
+  snoop(device: string, vector?: string, options?: SnoopOptions): Observable<DriverMessage>;
+  /** Deletes every device for clients and ends the channel. */
+  close(): Promise<void>;
+}
+
+interface Registration {
+  readonly device: string;
+  readonly name: string;
+  readonly handler: RequestHandler<VectorRequest>;
+}
+
+type Checked =
+  | { readonly ok: true; readonly request: VectorRequest }
+  | {
+      readonly ok: false;
+      readonly device: string;
+      readonly name: string;
+      readonly reason: string;
+      readonly reply?: IndiMessage;
+    };
+
+const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/**
+ * An in-process driver for some devices. It is a {@link Channel}: serve it
+ * with `serve({ channels$: of(driver) })`, run it under indiserver with
+ * {@link runOnStdio}, or subscribe to `messages$` and feed `sink` yourself.
+ *
+ * - `messages$` starts with every definition, then carries what the driver
+ *   sends; `getProperties` it receives are answered from the definitions and
+ *   current values, for all devices or the device / vector asked.
+ * - client `new*Vector` are validated ({@link validateRequest}): a refused one
+ *   is answered with the vector's current values, state Alert and a message
+ *   naming the problem, and never reaches user code; a valid one arrives on
+ *   {@link IndiDriver.requests} and in {@link IndiDriver.handle} handlers with typed values.
+ * - every message sent carries an INDI UTC timestamp.
+ *
+ * What the driver receives is processed asynchronously (as from a socket), so
+ * a reply never re-enters the server while it is delivering.
+ *
+ * @example
+ * ```ts
+ * const driver = indiDriver([mount]);
+ * driver.handle('Mount', 'CONNECTION', (request) => {
+ *   driver.set('Mount', 'CONNECTION', request.values, { state: 'Ok' });
+ * });
+ * serve({ channels$: of(driver) }).subscribe();
+ * ```
+ */
+export function indiDriver<D extends DeviceDefinition>(
+  devices: readonly D[],
+  options: IndiDriverOptions = {},
+): IndiDriver<D> {
+  const id = options.id ?? `driver ${devices.map((device) => device.name).join(', ')}`;
+  const clock = options.clock ?? (() => new Date());
+  const now = (): string => indiTimestamp(clock());
+  let state: DriverState = initialDriverState(devices);
+  let closing = false;
+  const out$ = new Subject<IndiMessage>();
+  const sink$ = new Subject<IndiMessage>();
+  const driverEvents$ = new Subject<DriverEvent>();
+  const stop$ = new ReplaySubject<void>(1);
+  const snoops$ = new BehaviorSubject<readonly Snoop[]>([]);
+  const registrations$ = new BehaviorSubject<readonly Registration[]>([]);
+  let markClosed: () => void = () => undefined;
+  const closed = new Promise<void>((resolve) => (markClosed = resolve));
+
+  const emit = (message: IndiMessage): void => {
+    if (closing) return;
+    state = nextDriverState(state, message);
+    out$.next(message);
+  };
+  const vectorsOf = (device: string) => {
+    const vectors = state.get(device);
+    if (vectors === undefined) throw new UnknownPropertyError(device);
+    return vectors;
+  };
+  const known = (device: string, name: string) => {
+    const vector = vectorsOf(device).get(name);
+    if (vector === undefined) throw new UnknownPropertyError(device, name);
+    return vector;
+  };
+
+  const check = (request: NewVector): Checked => {
+    const { device, name } = request;
+    const refuse = (reason: string, reply?: IndiMessage): Checked => ({
+      ok: false,
+      device,
+      name,
+      reason,
+      ...(reply && { reply }),
+    });
+    const vectors = state.get(device);
+    if (vectors === undefined) return refuse(`this driver has no device ${device}`);
+    const vector = vectors.get(name);
+    if (vector === undefined || !vector.defined) {
+      const reason = `${device} defines no such property`;
+      return refuse(reason, {
+        type: 'message',
+        device,
+        timestamp: now(),
+        message: `${name} request rejected: ${reason}`,
+      });
+    }
+    const result = validateRequest(vector.def, request);
+    if (result.ok) return result;
+    const message = `${name} request rejected: ${result.reason}`;
+    return refuse(
+      result.reason,
+      buildSetVector(vector.def, {}, { state: 'Alert', message, members: 'all' }, now()),
+    );
+  };
+
+  const incoming$ = sink$.pipe(observeOn(asapScheduler), share());
+  const checked$ = incoming$.pipe(filter(isNewVector), map(check), share());
+  const requestsFor = (device: string, name?: string): Observable<VectorRequest> =>
+    checked$.pipe(
+      mergeMap((checked) => (checked.ok ? [checked.request] : [])),
+      filter((request) => request.device === device && (name === undefined || request.name === name)),
+    );
+
+  const runHandler = ({ device, name, handler }: Registration, request: VectorRequest): Observable<never> =>
+    defer(() => handler(request) ?? EMPTY).pipe(
+      ignoreElements(),
+      catchError((error: unknown) => {
+        emit({
+          type: 'message',
+          device,
+          timestamp: now(),
+          message: `Handler for ${device}.${name} failed: ${errorText(error)}`,
+        });
+        driverEvents$.next({ type: 'handlerFailed', channel: id, device, name, error });
+        return EMPTY;
+      }),
+    );
+
+  const reactions$ = merge(
+    incoming$.pipe(
+      tap(
+        (message) =>
+          message.type === 'getProperties' && answerGetProperties(state, message, now()).forEach(emit),
+      ),
+    ),
+    checked$.pipe(
+      tap((checked) => {
+        if (checked.ok) return;
+        if (checked.reply) emit(checked.reply);
+        const { device, name, reason } = checked;
+        driverEvents$.next({ type: 'requestRejected', channel: id, device, name, reason });
+      }),
+    ),
+    registrations$.pipe(
+      startWith<readonly Registration[]>([]),
+      pairwise(),
+      mergeMap(([before, after]) => after.filter((registration) => !before.includes(registration))),
+      mergeMap((registration) =>
+        requestsFor(registration.device, registration.name).pipe(
+          mergeMap((request) => runHandler(registration, request)),
+          takeUntil(registrations$.pipe(filter((active) => !active.includes(registration)))),
+        ),
+      ),
+    ),
+  ).pipe(ignoreElements(), share());
+
+  const announce$ = defer(() => answerGetProperties(state, { type: 'getProperties' }, now()));
+  const snoopMessages$ = snoops$.pipe(
+    startWith<readonly Snoop[]>([]),
+    pairwise(),
+    mergeMap(([before, after]) => snoopRequests(before, after)),
+  );
+  const messages$ = merge(announce$, snoopMessages$, out$, reactions$).pipe(takeUntil(stop$));
+
+  const close = (): Promise<void> => {
+    if (!closing) {
+      for (const [device, vectors] of state) {
+        if ([...vectors.values()].some((vector) => vector.defined))
+          emit({ type: 'delProperty', device, timestamp: now() });
+      }
+      closing = true;
+      stop$.next();
+      stop$.complete();
+      sink$.complete();
+      snoops$.complete();
+      registrations$.complete();
+      driverEvents$.complete();
+      markClosed();
+    }
+    return closed;
+  };
+  const sink: Observer<IndiMessage> = {
+    next: (message) => sink$.next(message),
+    error: () => void close(),
+    complete: () => void close(),
+  };
+
+  const driver: IndiDriver = {
+    id,
+    kind: 'driver',
+    messages$,
+    sink,
+    events$: NEVER.pipe(takeUntil(stop$)),
+    closed,
+    driverEvents$: driverEvents$.asObservable(),
+    requests: (device: string, name?: string) => {
+      if (name === undefined) vectorsOf(device);
+      else known(device, name);
+      return requestsFor(device, name);
+    },
+    handle: (device, name, handler) => {
+      known(device, name);
+      const registration: Registration = { device, name, handler: handler as RequestHandler<VectorRequest> };
+      registrations$.next([...registrations$.value, registration]);
+      return () => registrations$.next(registrations$.value.filter((active) => active !== registration));
+    },
+    set: (device, name, values, setOptions = {}) => {
+      const vector = known(device, name);
+      const definition = devices.find((candidate) => candidate.name === device)?.vectors[name];
+      const update = buildSetVector(vector.def, withBlobFormats(definition, values), setOptions, now());
+      if (vector.defined) emit(update);
+      else state = nextDriverState(state, update);
+    },
+    define: (device, name) => {
+      const names = name === undefined ? [...vectorsOf(device).keys()] : [name];
+      for (const vectorName of names)
+        emit({ ...known(device, vectorName).def, timestamp: now(), message: undefined });
+    },
+    delete: (device, name, message) => {
+      if (name === undefined) vectorsOf(device);
+      else known(device, name);
+      emit({
+        type: 'delProperty',
+        device,
+        ...(name === undefined ? {} : { name }),
+        timestamp: now(),
+        ...(message === undefined ? {} : { message }),
+      });
+    },
+    message: (device, text) => {
+      vectorsOf(device);
+      emit({ type: 'message', device, timestamp: now(), message: text });
+    },
+    snoop: (device, name, snoopOptions = {}) =>
+      defer(() => {
+        const snoop: Snoop = {
+          device,
+          ...(name === undefined ? {} : { name }),
+          blobs: snoopOptions.blobs === true,
+        };
+        snoops$.next([...snoops$.value, snoop]);
+        return incoming$.pipe(
+          filter((message) => isSnooped(snoop, message)),
+          finalize(() => snoops$.next(snoops$.value.filter((active) => active !== snoop))),
+        );
+      }),
+    close,
+  };
+  // The implementation is checked against the untyped view above; D only narrows names and values.
+  return driver as unknown as IndiDriver<D>;
+}
+
+/** BLOB values without a format take their member's format from the definition. */
+function withBlobFormats(
+  definition: VectorDefinition | undefined,
+  values: Readonly<Record<string, unknown>>,
+): Readonly<Record<string, unknown>> {
+  if (definition?.kind !== 'blob') return values;
+  const formats: Readonly<Record<string, { readonly format?: string }>> = definition.members;
+  return Object.fromEntries(
+    Object.entries(values).map(([name, value]) => {
+      const blob = value as { readonly format?: string };
+      return [name, { ...blob, format: blob.format ?? formats[name]?.format ?? '' }];
+    }),
+  );
+}
