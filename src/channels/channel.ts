@@ -43,6 +43,13 @@ export type ChannelEvent =
       readonly restartIn: number | undefined;
     }
   | { readonly type: 'queueOverflow'; readonly channel: string; readonly queuedBytes: number }
+  | {
+      readonly type: 'blobDropped';
+      readonly channel: string;
+      readonly device: string;
+      readonly name: string;
+      readonly queuedBytes: number;
+    }
   | { readonly type: 'linkUp'; readonly channel: string }
   | {
       readonly type: 'linkDown';

@@ -5,7 +5,7 @@ import { serializeIndi } from '../protocol/serialize-indi.js';
 import { indiTimestamp } from '../protocol/timestamp.js';
 import type { Channel, ChannelEvent } from './channel.js';
 import { streamBytes } from './socket-bytes.js';
-import { socketSink } from './socket-sink.js';
+import { socketSink, type SocketSinkOptions } from './socket-sink.js';
 
 /** How a socket channel is named, parsed and bounded. */
 export interface SocketChannelOptions {
@@ -14,11 +14,8 @@ export interface SocketChannelOptions {
   readonly kind?: 'client' | 'remote';
   /** Parser limits. */
   readonly parse?: Omit<ParseIndiOptions, 'onProblem'>;
-  /**
-   * Bytes that may wait in the socket's send buffer before the peer is
-   * disconnected as too slow (indiserver `-m`). Default 128 MiB.
-   */
-  readonly maxQueueBytes?: number;
+  /** How a slow peer is treated: budgets and conflation (see {@link socketSink}). */
+  readonly queue?: Omit<SocketSinkOptions, 'onOverflow' | 'onBlobDropped'>;
 }
 
 /**
@@ -50,8 +47,13 @@ export function socketChannel(socket: Socket, options: SocketChannelOptions = {}
     share(),
   );
   const sink = socketSink(socket, {
-    maxQueueBytes: options.maxQueueBytes,
+    ...options.queue,
     onOverflow: (queuedBytes) => events$.next({ type: 'queueOverflow', channel: id, queuedBytes }),
+    onBlobDropped: (message, queuedBytes) => {
+      if (message.type === 'setBLOBVector' || message.type === 'newBLOBVector') {
+        events$.next({ type: 'blobDropped', channel: id, device: message.device, name: message.name, queuedBytes });
+      }
+    },
   });
   return { id, kind: options.kind ?? 'client', messages$, sink, events$, closed };
 }

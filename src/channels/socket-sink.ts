@@ -2,21 +2,48 @@ import type { Socket } from 'node:net';
 import type { Observer } from 'rxjs';
 import { encodeIndi } from '../protocol/encode-indi.js';
 import type { IndiMessage } from '../protocol/messages.js';
+import { isBlobMessage } from '../protocol/messages.js';
+import { serializeIndi } from '../protocol/serialize-indi.js';
+import { indiTimestamp } from '../protocol/timestamp.js';
 
-/** Limits of a {@link socketSink}. */
+/** How a slow peer is treated by a {@link socketSink}. */
 export interface SocketSinkOptions {
-  /** Bytes that may wait unsent before `onOverflow` is called and the socket destroyed. Default 128 MiB. */
+  /**
+   * Bytes that may wait for a peer (queued here and in the socket). A BLOB
+   * that would pass it is dropped for this peer; anything else that would
+   * pass it disconnects the peer with an INDI `message` saying why
+   * (indiserver `-m`). Default 128 MiB.
+   */
   readonly maxQueueBytes?: number;
+  /** Streaming BLOBs (format containing `stream`) are dropped past this many bytes waiting (indiserver `-d`). Default 5 MiB; 0 disables. */
+  readonly maxStreamBytes?: number;
+  /** The key of messages that may stand in for each other while the peer is behind. */
+  readonly conflationKey?: (message: IndiMessage) => string | undefined;
+  /** One message standing for an older and a newer one with the same key, or undefined to keep both. */
+  readonly conflate?: (older: IndiMessage, newer: IndiMessage) => IndiMessage | undefined;
   readonly onOverflow?: (queuedBytes: number) => void;
+  readonly onBlobDropped?: (message: IndiMessage, queuedBytes: number) => void;
 }
 
+interface Entry {
+  readonly message: IndiMessage;
+  readonly bytes: Uint8Array;
+  readonly key: string | undefined;
+}
+
+/** Bytes in the socket's own buffer past which the peer counts as behind. */
+const behindBytes = 256 * 1024;
+
 /**
- * An Observer that writes INDI messages to a socket. Each message is encoded
- * once ({@link encodeIndi}); writes wait for the end of this turn of the event
- * loop and go out together: fewer system calls, and a client that sends a
- * request and closes at once (indi_setprop) has its request read before a
- * write can fail on its socket and destroy it. `complete()` flushes and ends
- * the socket, destroying it if the peer does not close within 2 s.
+ * An Observer that writes INDI messages to a socket through a bounded queue.
+ * Each message is encoded once ({@link encodeIndi}); writes wait for the end
+ * of this turn of the event loop and go out together (fewer system calls, and
+ * a client that sends a request and closes at once, like indi_setprop, has
+ * its request read before a write can fail and destroy the socket). While the
+ * peer is behind, newer updates replace queued ones with the same
+ * `conflationKey` (the peer gets the latest values, not every intermediate
+ * one), BLOBs past the budget are dropped, and anything else past it
+ * disconnects the peer: server memory for one peer never passes its budget.
  *
  * @example
  * ```ts
@@ -26,28 +53,93 @@ export interface SocketSinkOptions {
  */
 export function socketSink(socket: Socket, options: SocketSinkOptions = {}): Observer<IndiMessage> {
   const maxQueueBytes = options.maxQueueBytes ?? 128 * 1024 * 1024;
-  let pending: Uint8Array[] = [];
+  const maxStreamBytes = options.maxStreamBytes ?? 5 * 1024 * 1024;
+  let queue: (Entry | undefined)[] = [];
+  let head = 0;
+  let queuedBytes = 0;
+  const byKey = new Map<string, number>();
+  let scheduled = false;
+  let waitingForDrain = false;
+  let ended = false;
+
+  const waiting = (): number => queuedBytes + socket.writableLength;
   const flush = (): void => {
-    const batch = pending;
-    pending = [];
+    scheduled = false;
     if (!socket.writable) return;
     socket.cork();
-    for (const bytes of batch) socket.write(bytes);
+    while (head < queue.length && socket.writableLength < behindBytes) {
+      const entry = queue[head];
+      queue[head++] = undefined;
+      if (entry === undefined) continue;
+      queuedBytes -= entry.bytes.length;
+      if (entry.key !== undefined && byKey.get(entry.key) === head - 1) byKey.delete(entry.key);
+      socket.write(entry.bytes);
+    }
     socket.uncork();
-    if (socket.writableLength > maxQueueBytes) {
-      options.onOverflow?.(socket.writableLength);
-      socket.destroy();
+    if (head === queue.length) {
+      queue = [];
+      head = 0;
+      if (ended) socket.end();
+    } else if (!waitingForDrain) {
+      waitingForDrain = true;
+      socket.once('drain', () => {
+        waitingForDrain = false;
+        flush();
+      });
     }
   };
+  const schedule = (): void => {
+    if (scheduled || waitingForDrain) return;
+    scheduled = true;
+    setImmediate(flush);
+  };
+  const disconnect = (): void => {
+    options.onOverflow?.(waiting());
+    const note = `rxindi: you are more than ${Math.round(maxQueueBytes / 1048576)} MB behind; disconnecting (the server's -m limit)`;
+    socket.end(serializeIndi({ type: 'message', timestamp: indiTimestamp(), message: note }));
+    setTimeout(() => socket.destroy(), 1000).unref();
+    queue = [];
+    head = 0;
+    queuedBytes = 0;
+    byKey.clear();
+  };
+  const replaceQueued = (key: string, message: IndiMessage): IndiMessage => {
+    const at = byKey.get(key);
+    const older = at === undefined ? undefined : queue[at];
+    if (at === undefined || older === undefined || !options.conflate) return message;
+    const merged = options.conflate(older.message, message);
+    if (merged === undefined) return message;
+    queue[at] = undefined;
+    queuedBytes -= older.bytes.length;
+    return merged;
+  };
+
   return {
-    next: (message) => {
-      if (pending.length === 0) setImmediate(flush);
-      pending.push(encodeIndi(message));
+    next: (incoming) => {
+      if (!socket.writable || ended) return;
+      const key = options.conflationKey?.(incoming);
+      const behind = waitingForDrain || socket.writableLength >= behindBytes;
+      const message = key !== undefined && behind ? replaceQueued(key, incoming) : incoming;
+      const bytes = encodeIndi(message);
+      if (isBlobMessage(message)) {
+        const streaming = maxStreamBytes > 0 && message.members.some((blob) => blob.format.includes('stream'));
+        if (waiting() + bytes.length > maxQueueBytes || (streaming && waiting() > maxStreamBytes)) {
+          options.onBlobDropped?.(message, waiting());
+          return;
+        }
+      } else if (waiting() + bytes.length > maxQueueBytes) {
+        disconnect();
+        return;
+      }
+      if (key !== undefined) byKey.set(key, queue.length);
+      queue.push({ message, bytes, key });
+      queuedBytes += bytes.length;
+      schedule();
     },
     error: () => socket.destroy(),
     complete: () => {
+      ended = true;
       flush();
-      socket.end();
       setTimeout(() => socket.destroy(), 2000).unref();
     },
   };

@@ -38,6 +38,11 @@ export function eventLine(event: ServerEvent, verbosity: number): string | undef
       ({ channel, queuedBytes }) =>
         `Client ${channel}: ${queuedBytes} bytes behind, shutting down (limit: -m)`,
     )
+    .with(
+      { type: 'blobDropped' },
+      ({ channel, device, name, queuedBytes }) =>
+        `Client ${channel}: ${queuedBytes} bytes behind. Dropping BLOB ${device}.${name} for this client (limits: -m, -d)`,
+    )
     .with({ type: 'refused' }, ({ address, reason }) => `Client ${address}: refused: ${reason}`)
     .with({ type: 'disconnected' }, ({ channel, kind, error }) =>
       error === undefined

@@ -103,6 +103,7 @@ const server = new IndiServer({
   maxConnections: options.maxConnections,
   restarts: options.restarts,
   maxQueueBytes: options.maxQueueMB * 1024 * 1024,
+  maxStreamBytes: options.maxStreamMB * 1024 * 1024,
 });
 server.events$.subscribe((event) => {
   const line = eventLine(event, options.verbosity);

@@ -67,6 +67,8 @@ export function frameIndi(options: FrameIndiOptions = {}): OperatorFunction<Uint
 class Framer {
   private data = Buffer.allocUnsafe(64 * 1024);
   private length = 0;
+  /** `data` up to `length`, kept for `indexOf`: searching past `length` would scan stale bytes. */
+  private view = this.data.subarray(0, 0);
   /** Stream offset of data[0]. */
   private base = 0;
   private pos = 0;
@@ -112,6 +114,7 @@ class Framer {
     }
     this.data.set(chunk, this.length);
     this.length = needed;
+    this.view = this.data.subarray(0, this.length);
   }
 
   private compact(): void {
@@ -121,11 +124,12 @@ class Framer {
     this.length -= keep;
     this.pos -= keep;
     this.base += keep;
+    this.view = this.data.subarray(0, this.length);
     if (this.start >= 0) this.start = 0;
   }
 
   private indexOf(needle: number | string, from: number): number {
-    return this.data.subarray(0, this.length).indexOf(needle, from);
+    return this.view.indexOf(needle, from);
   }
 
   private scan(): IndiProtocolError | undefined {

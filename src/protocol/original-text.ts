@@ -1,6 +1,15 @@
 import type { IndiMessage } from './messages.js';
 
-const originals = new WeakMap<IndiMessage, Uint8Array>();
+/**
+ * Where a parsed message keeps its original bytes: a non-enumerable symbol
+ * property, so that spreads, `Object.keys`, JSON and deep equality do not see
+ * it, and a spread copy (`{ ...message }`) has no original.
+ */
+const original = Symbol('rxindi.originalText');
+
+interface WithOriginal {
+  readonly [original]?: Uint8Array;
+}
 
 /**
  * Records the bytes a parsed message arrived as, so that forwarding it
@@ -13,7 +22,7 @@ const originals = new WeakMap<IndiMessage, Uint8Array>();
  * ```
  */
 export function rememberOriginalText(message: IndiMessage, bytes: Uint8Array): void {
-  originals.set(message, bytes);
+  Object.defineProperty(message, original, { value: bytes });
 }
 
 /**
@@ -25,5 +34,5 @@ export function rememberOriginalText(message: IndiMessage, bytes: Uint8Array): v
  * ```
  */
 export function originalText(message: IndiMessage): Uint8Array | undefined {
-  return originals.get(message);
+  return (message as WithOriginal)[original];
 }

@@ -21,7 +21,7 @@ import { serve, type ServeOptions, type ServerEvent } from './serve.js';
 /** The options of {@link IndiServer}: those of {@link serve} that are fixed at construction. */
 export interface IndiServerOptions extends Pick<
   ServeOptions,
-  'host' | 'port' | 'maxConnections' | 'restarts' | 'maxQueueBytes' | 'listen'
+  'host' | 'port' | 'maxConnections' | 'restarts' | 'maxQueueBytes' | 'maxStreamBytes' | 'listen'
 > {
   /** Driver programs to start with the server. */
   readonly drivers?: readonly string[];

@@ -27,6 +27,7 @@ import { listenTcp } from '../channels/listen-tcp.js';
 import { processChannel } from '../channels/process-channel.js';
 import { refuseSocket, socketChannel } from '../channels/socket-channel.js';
 import type { IndiMessage } from '../protocol/messages.js';
+import { conflate, conflationKey } from '../routing/conflate.js';
 import { deliverTo } from '../routing/deliver-to.js';
 import { DeviceCache } from '../routing/device-cache.js';
 import { routeTraffic } from '../routing/route-traffic.js';
@@ -52,6 +53,8 @@ export interface ServeOptions {
   readonly restarts?: number;
   /** Bytes a client may fall behind before it is disconnected (indiserver `-m`). Default 128 MiB. */
   readonly maxQueueBytes?: number;
+  /** Bytes behind past which streaming BLOBs are dropped for a client (indiserver `-d`). Default 5 MiB; 0 disables. */
+  readonly maxStreamBytes?: number;
   /** More channels, at any time: in-process drivers, drivers started later, links. */
   readonly channels$?: Observable<Channel>;
   /** Ids of channels to close while the server runs (a driver stopped through the FIFO). */
@@ -122,7 +125,8 @@ export function serve(options: ServeOptions = {}): Observable<ServerEvent> {
       }
       openClients += 1;
       socket.once('close', () => (openClients -= 1));
-      return of(socketChannel(socket, { maxQueueBytes: options.maxQueueBytes }));
+      const queue = { maxQueueBytes: options.maxQueueBytes, maxStreamBytes: options.maxStreamBytes, conflationKey, conflate };
+      return of(socketChannel(socket, { queue }));
     };
 
     const clients$ =
