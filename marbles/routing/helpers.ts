@@ -53,7 +53,11 @@ export const remote = (id: string): ChannelRef => ({ id, kind: 'remote' });
 /** The channel connected. */
 export const open = (channel: ChannelRef): TrafficEvent => ({ type: 'open', channel });
 /** The channel sent a message. */
-export const msg = (from: ChannelRef, message: IndiMessage): TrafficEvent => ({ type: 'message', from, message });
+export const msg = (from: ChannelRef, message: IndiMessage): TrafficEvent => ({
+  type: 'message',
+  from,
+  message,
+});
 /** The channel went away. */
 export const close = (channel: ChannelRef): TrafficEvent => ({ type: 'close', channel });
 
@@ -63,7 +67,8 @@ export const close = (channel: ChannelRef): TrafficEvent => ({ type: 'close', ch
  */
 export function sent(events: Readonly<Record<string, TrafficEvent>>): Record<string, IndiMessage> {
   const messages: Record<string, IndiMessage> = {};
-  for (const [letter, event] of Object.entries(events)) if (event.type === 'message') messages[letter] = event.message;
+  for (const [letter, event] of Object.entries(events))
+    if (event.type === 'message') messages[letter] = event.message;
   return messages;
 }
 
@@ -128,7 +133,9 @@ export function delProperty(device: string, name?: string): DelProperty {
 
 /** `message`: a log line for one device, or (device `undefined`) for everyone. */
 export function message(device: string | undefined, text: string): Message {
-  return device === undefined ? { type: 'message', message: text } : { type: 'message', device, message: text };
+  return device === undefined
+    ? { type: 'message', message: text }
+    : { type: 'message', device, message: text };
 }
 
 // --- client (and snooping driver) messages ---------------------------------
@@ -145,7 +152,9 @@ export function getProperties(device?: string, name?: string): GetProperties {
 
 /** `enableBLOB`: a BLOB mode for a device, or for one of its vectors. */
 export function enableBlob(device: string, mode: BlobMode, name?: string): EnableBlob {
-  return name === undefined ? { type: 'enableBLOB', device, mode } : { type: 'enableBLOB', device, name, mode };
+  return name === undefined
+    ? { type: 'enableBLOB', device, mode }
+    : { type: 'enableBLOB', device, name, mode };
 }
 
 /** A request to change a number vector defined by {@link defNumber}. */

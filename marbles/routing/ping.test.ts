@@ -10,7 +10,18 @@ import type { TestScheduler } from 'rxjs/testing';
 import { beforeEach, describe, it } from 'vitest';
 import { deliverTo } from '../../src/routing/deliver-to.js';
 import { routeTraffic } from '../../src/routing/route-traffic.js';
-import { client, defNumber, driver, msg, ping, pingReply, sent, setNumber, testScheduler } from './helpers.js';
+import {
+  client,
+  defNumber,
+  driver,
+  getProperties,
+  msg,
+  ping,
+  pingReply,
+  sent,
+  setNumber,
+  testScheduler,
+} from './helpers.js';
 
 const TELESCOPE = 'Telescope Simulator';
 
@@ -26,18 +37,24 @@ describe('ping', () => {
   it("answers a client's pingRequest with a pingReply of the same uid, to that client alone", () => {
     scheduler.run(({ hot, expectObservable }) => {
       const events = {
+        k: msg(kstars, getProperties()),
+        h: msg(phd2, getProperties()),
         d: msg(scope, defNumber(TELESCOPE, 'EQUATORIAL_EOD_COORD')),
         p: msg(kstars, ping('42')),
       };
-      const traffic  = '-d-p';
-      const toKStars = '-d-P';
-      const toPhd2   = '-d--';
-      const toScope  = '----';
+      // prettier-ignore
+      const traffic  = '-(kh)-d-p',
+            toKStars = '------d-P',
+            toPhd2   = '------d--',
+            toScope  = '-(kh)----';
 
       const routed$ = hot(traffic, events).pipe(routeTraffic(), share());
-      expectObservable(routed$.pipe(deliverTo(kstars))).toBe(toKStars, { ...sent(events), P: pingReply('42') });
+      expectObservable(routed$.pipe(deliverTo(kstars))).toBe(toKStars, {
+        ...sent(events),
+        P: pingReply('42'),
+      });
       expectObservable(routed$.pipe(deliverTo(phd2))).toBe(toPhd2, sent(events));
-      expectObservable(routed$.pipe(deliverTo(scope))).toBe(toScope);
+      expectObservable(routed$.pipe(deliverTo(scope))).toBe(toScope, sent(events));
     });
   });
 
@@ -46,10 +63,11 @@ describe('ping', () => {
       const events = {
         p: msg(scope, ping('7')),
       };
-      const traffic  = '-p';
-      const toScope  = '-P';
-      const toCcd    = '--';
-      const toKStars = '--';
+      // prettier-ignore
+      const traffic  = '-p',
+            toScope  = '-P',
+            toCcd    = '--',
+            toKStars = '--';
 
       const routed$ = hot(traffic, events).pipe(routeTraffic(), share());
       expectObservable(routed$.pipe(deliverTo(scope))).toBe(toScope, { P: pingReply('7') });
@@ -61,14 +79,16 @@ describe('ping', () => {
   it('puts the reply after what the sender was sent before the request and before what comes after, within one frame', () => {
     scheduler.run(({ hot, expectObservable }) => {
       const events = {
+        k: msg(kstars, getProperties()),
         s: msg(scope, setNumber(TELESCOPE, 'EQUATORIAL_EOD_COORD', 10)),
         p: msg(kstars, ping('1')),
         t: msg(scope, setNumber(TELESCOPE, 'EQUATORIAL_EOD_COORD', 11)),
         q: msg(kstars, ping('2')),
         u: msg(scope, setNumber(TELESCOPE, 'EQUATORIAL_EOD_COORD', 12)),
       };
-      const traffic  = '-(spt)-(qu)';
-      const toKStars = '-(sPt)-(Qu)';
+      // prettier-ignore
+      const traffic  = '-k-(spt)-(qu)',
+            toKStars = '---(sPt)-(Qu)';
 
       const routed$ = hot(traffic, events).pipe(routeTraffic(), share());
       expectObservable(routed$.pipe(deliverTo(kstars))).toBe(toKStars, {
@@ -82,21 +102,24 @@ describe('ping', () => {
   it('never forwards a pingReply, from a client or from a driver', () => {
     scheduler.run(({ hot, expectObservable }) => {
       const events = {
+        k: msg(kstars, getProperties()),
+        h: msg(phd2, getProperties()),
         d: msg(scope, defNumber(TELESCOPE, 'EQUATORIAL_EOD_COORD')),
         r: msg(kstars, pingReply('42')),
         s: msg(scope, pingReply('7')),
       };
-      const traffic  = '-d-r-s';
-      const toKStars = '-d----';
-      const toPhd2   = '-d----';
-      const toScope  = '------';
-      const toCcd    = '------';
+      // prettier-ignore
+      const traffic  = '-(kh)-d-r-s',
+            toKStars = '------d----',
+            toPhd2   = '------d----',
+            toScope  = '-(kh)------',
+            toCcd    = '-(kh)------';
 
       const routed$ = hot(traffic, events).pipe(routeTraffic(), share());
       expectObservable(routed$.pipe(deliverTo(kstars))).toBe(toKStars, sent(events));
       expectObservable(routed$.pipe(deliverTo(phd2))).toBe(toPhd2, sent(events));
-      expectObservable(routed$.pipe(deliverTo(scope))).toBe(toScope);
-      expectObservable(routed$.pipe(deliverTo(ccd))).toBe(toCcd);
+      expectObservable(routed$.pipe(deliverTo(scope))).toBe(toScope, sent(events));
+      expectObservable(routed$.pipe(deliverTo(ccd))).toBe(toCcd, sent(events));
     });
   });
 });

@@ -66,11 +66,12 @@ describe('a session', () => {
         z: close(ccd),
         u: msg(scope, setNumber(TELESCOPE, 'EQUATORIAL_EOD_COORD', 20)),
       };
-      const traffic  = '-(SC)-(KP)-g-p-t-(xdo)-a-n-s-e-b-(kz)-u';
-      const toKStars = '---------------t-(xd)------s---b-k----u';
-      const toPhd2   = '---------------t-(xd)----n-s-e---k----u';
-      const toScope  = '-----------g-p---o-------n-------------';
-      const toCcd    = '-----------g-p-------------s-e---|';
+      // prettier-ignore
+      const traffic  = '-(SC)-(KP)-g-p-t-(xdo)-a-n-s-e-b-(kz)-u',
+            toKStars = '---------------t-(xd)------s---b-k----u',
+            toPhd2   = '---------------t-(xd)----n-s-e---k----u',
+            toScope  = '-----------g-p---o-------n-------------',
+            toCcd    = '-----------g-p-------------s-e---|';
 
       const routed$ = hot(traffic, events).pipe(routeTraffic(), share());
       expectObservable(routed$.pipe(deliverTo(kstars))).toBe(toKStars, sent(events));

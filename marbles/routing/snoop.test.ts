@@ -1,5 +1,5 @@
 /**
- * Snooping (INDI 1.7 §4, libindi IDSnoopDevice): a driver that sends
+ * Snooping (INDI 1.7, libindi IDSnoopDevice): a driver that sends
  * `getProperties device=X [name=Y]` is sent X's `def*`, `set*`, `delProperty`
  * and `message`, as a client would be; BLOBs only once it sent `enableBLOB`
  * for X. A CCD driver snoops the mount for the coordinates it writes into
@@ -47,8 +47,9 @@ describe('snooping drivers', () => {
         v: msg(scope, delProperty(TELESCOPE, 'EQUATORIAL_EOD_COORD')),
         x: msg(scope, delProperty(TELESCOPE)),
       };
-      const traffic = '-g-d-s-m-v-x';
-      const toCcd   = '---d-s-m-v-x';
+      // prettier-ignore
+      const traffic = '-g-d-s-m-v-x',
+            toCcd   = '---d-s-m-v-x';
 
       const routed$ = hot(traffic, events).pipe(routeTraffic(), share());
       expectObservable(routed$.pipe(deliverTo(ccd))).toBe(toCcd, sent(events));
@@ -66,8 +67,9 @@ describe('snooping drivers', () => {
         v: msg(scope, delProperty(TELESCOPE, 'EQUATORIAL_EOD_COORD')),
         w: msg(scope, delProperty(TELESCOPE, 'TELESCOPE_PARK')),
       };
-      const traffic = '-g-d-p-s-q-v-w';
-      const toCcd   = '---d---s---v--';
+      // prettier-ignore
+      const traffic = '-g-d-p-s-q-v-w',
+            toCcd   = '---d---s---v--';
 
       const routed$ = hot(traffic, events).pipe(routeTraffic(), share());
       expectObservable(routed$.pipe(deliverTo(ccd))).toBe(toCcd, sent(events));
@@ -84,8 +86,9 @@ describe('snooping drivers', () => {
         c: msg(ccd, setBlob(CCD, 'CCD1', 'BBBB')),
         e: msg(ccd, delProperty(CCD, 'CCD1')),
       };
-      const traffic  = '-g-d-b-a-c-e';
-      const toSolver = '---d-----c-e';
+      // prettier-ignore
+      const traffic  = '-g-d-b-a-c-e',
+            toSolver = '---d-----c-e';
 
       const routed$ = hot(traffic, events).pipe(routeTraffic(), share());
       expectObservable(routed$.pipe(deliverTo(solver))).toBe(toSolver, sent(events));
@@ -101,8 +104,9 @@ describe('snooping drivers', () => {
         e: msg(ccd, setNumber(CCD, 'CCD_EXPOSURE', 0)),
         b: msg(ccd, setBlob(CCD, 'CCD1')),
       };
-      const traffic  = '-g-o-d-e-b';
-      const toSolver = '---------b';
+      // prettier-ignore
+      const traffic  = '-g-o-d-e-b',
+            toSolver = '---------b';
 
       const routed$ = hot(traffic, events).pipe(routeTraffic(), share());
       expectObservable(routed$.pipe(deliverTo(solver))).toBe(toSolver, sent(events));
@@ -117,8 +121,9 @@ describe('snooping drivers', () => {
         s: msg(scope, setNumber(TELESCOPE, 'EQUATORIAL_EOD_COORD', 10)),
         m: msg(scope, message(TELESCOPE, 'Slew complete')),
       };
-      const traffic = '-d-g-s-m';
-      const toScope = '--------';
+      // prettier-ignore
+      const traffic = '-d-g-s-m',
+            toScope = '--------';
 
       const routed$ = hot(traffic, events).pipe(routeTraffic(), share());
       expectObservable(routed$.pipe(deliverTo(scope))).toBe(toScope);
@@ -134,8 +139,9 @@ describe('snooping drivers', () => {
         n: msg(scope, message(undefined, 'Telescope driver restarting')),
         x: msg(scope, delProperty(TELESCOPE)),
       };
-      const traffic   = '-d-s-m-n-x';
-      const toFocuser = '----------';
+      // prettier-ignore
+      const traffic   = '-d-s-m-n-x',
+            toFocuser = '----------';
 
       const routed$ = hot(traffic, events).pipe(routeTraffic(), share());
       expectObservable(routed$.pipe(deliverTo(focuser))).toBe(toFocuser);
@@ -148,9 +154,10 @@ describe('snooping drivers', () => {
         d: msg(scope, defNumber(TELESCOPE, 'EQUATORIAL_EOD_COORD')),
         g: msg(ccd, { type: 'getProperties', device: TELESCOPE, name: 'EQUATORIAL_EOD_COORD' }),
       };
-      const traffic   = '-d-g';
-      const toScope   = '---g';
-      const toFocuser = '----';
+      // prettier-ignore
+      const traffic   = '-d-g',
+            toScope   = '---g',
+            toFocuser = '----';
 
       const routed$ = hot(traffic, events).pipe(routeTraffic(), share());
       expectObservable(routed$.pipe(deliverTo(scope))).toBe(toScope, {
@@ -165,10 +172,11 @@ describe('snooping drivers', () => {
       const events = {
         g: msg(ccd, getProperties(TELESCOPE)),
       };
-      const traffic   = '-g';
-      const toScope   = '-g';
-      const toFocuser = '-g';
-      const toCcd     = '--';
+      // prettier-ignore
+      const traffic   = '-g',
+            toScope   = '-g',
+            toFocuser = '-g',
+            toCcd     = '--';
 
       const routed$ = hot(traffic, events).pipe(routeTraffic(), share());
       expectObservable(routed$.pipe(deliverTo(scope))).toBe(toScope, sent(events));

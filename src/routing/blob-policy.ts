@@ -45,8 +45,10 @@ export function blobModeFor(policy: BlobPolicy, device: string, name: string | u
 }
 
 /**
- * True when the policy lets a message through: BLOBs need `Also` or `Only`;
- * everything else is held back by `Only`.
+ * True when the policy lets a message through: BLOBs need `Also` or `Only`
+ * (the vector's mode, else the device's); everything else is held back only by
+ * the device's `Only`. A vector's `Only` concerns that vector's BLOBs alone,
+ * so its definition still arrives (KStars' image connection needs it).
  *
  * @example
  * ```ts
@@ -59,6 +61,6 @@ export function passesBlobPolicy(
   name: string | undefined,
   isBlob: boolean,
 ): boolean {
-  const mode = blobModeFor(policy, device, name);
-  return isBlob ? mode !== 'Never' : mode !== 'Only';
+  if (isBlob) return blobModeFor(policy, device, name) !== 'Never';
+  return policy.devices.get(device) !== 'Only';
 }

@@ -41,7 +41,9 @@ export function addInterest(interest: Interest, device: string | undefined, name
 
 /**
  * True when traffic of `device` (vector `name`, if the message names one)
- * falls within the interest.
+ * falls within the interest. Traffic for a whole device (a `message`, a
+ * `delProperty` without name) needs interest in the whole device, as in
+ * indiserver.
  *
  * @example
  * ```ts
@@ -50,9 +52,5 @@ export function addInterest(interest: Interest, device: string | undefined, name
  */
 export function isInterested(interest: Interest, device: string, name: string | undefined): boolean {
   if (interest.everything || interest.devices.has(device)) return true;
-  if (name === undefined) {
-    for (const vector of interest.vectors) if (vector.startsWith(`${device}\u0000`)) return true;
-    return false;
-  }
-  return interest.vectors.has(key(device, name));
+  return name !== undefined && interest.vectors.has(key(device, name));
 }

@@ -151,7 +151,9 @@ export function routeTo(
     )
     .with({ type: 'message' }, (note) => {
       if (note.device !== undefined) return deviceTraffic(state, from, note.device, note, target);
-      return speaksForDevices(state, from) && target.kind !== 'driver' ? note : undefined;
+      if (!speaksForDevices(state, from) || target.kind === 'driver') return undefined;
+      // A note for everyone crosses at most one link: from a link, only to this server's own clients.
+      return from.kind === 'driver' || isPlainClient(state, target) ? note : undefined;
     })
     .with(
       {
