@@ -33,7 +33,7 @@ const layerRules = layers.map((layer) => {
 });
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'coverage/**', 'docs/**', 'node_modules/**', 'eslint.config.js'] },
+  { ignores: ['dist/**', 'coverage/**', 'docs/**', 'node_modules/**', 'scratch/**', 'eslint.config.js', '**/*.mjs'] },
   ...tseslint.configs.strictTypeChecked,
   rxjsX.configs.recommended,
   {

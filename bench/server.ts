@@ -1,25 +1,34 @@
 /**
- * rxindi vs indiserver, side by side: `npx tsx bench/server.ts`.
+ * rxindi vs indiserver, side by side: `npx tsx bench/server.ts`
+ *   --only TEXT   only the scenarios whose name contains TEXT ('BLOBs', 'round')
+ *   --runs N      runs per scenario and server (default 3, best reported)
+ *   --profile DIR rxindi only, once per scenario under `node --cpu-prof`,
+ *                 printing its top self-time functions (bench/cpu-profile.ts)
  *
- * Each run starts a fresh server (rxindi from dist/, rebuilt first when any
- * src/ file is newer, or Debian's `indiserver`) on a free port with
- * bench/flood-driver.mjs as its only driver. Raw TCP clients send
- * `getProperties` (and `enableBLOB … Also` for BLOBs) and wait for the
- * definitions; a control client then sends GO and the driver floods. Timing
- * runs from GO to the last client's `done` message. Clients count bytes and
- * closing tags (`</setNumberVector>`, `</setBLOBVector>`), without parsing.
+ * Each run starts a fresh server on a free port with bench/flood-driver.mjs
+ * as its only driver: rxindi from dist/ (rebuilt first when src/ is newer;
+ * `--max-connections 100`, since 11 clients exceed its default of 10), or
+ * Debian's `indiserver`. Raw TCP clients send `getProperties` (and
+ * `enableBLOB … Also` for BLOBs) and wait for the definitions; a control
+ * client then sends GO and the driver floods. Timing runs from GO to the last
+ * client's `done` message. Clients count bytes and closing tags
+ * (`</setNumberVector>`, `</setBLOBVector>`) without parsing.
  *
- * Scenarios: small number updates to 1 and to 10 clients; 1 MiB BLOBs (paced
- * by pingRequest/pingReply as libindi 1.9 drivers do) to 1 and to 10 clients;
- * and the round trip of a `newNumberVector` echoed by the driver as a
+ * Scenarios: number updates to 1 and to 10 clients; 1 MiB BLOBs (paced by
+ * pingRequest/pingReply as libindi 1.9 drivers do) to 1 and to 10 clients;
+ * the round trip of a `newNumberVector` that the driver echoes as a
  * `setNumberVector` (p50/p99 over 2000 sequential requests, one client).
+ * The number floods are kept short because indiserver's cost per message
+ * grows with the backlog it holds for a client: 200k updates at once do not
+ * get through it in minutes.
  *
- * Reported, best of 3 runs (the fastest; lowest p50 for latency): messages/s
- * delivered across clients, MB/s received by clients (10^6 bytes; indiserver
- * re-encodes BLOBs without line breaks, so its bytes differ slightly), and the
- * server process's peak RSS (the kernel's VmHWM high-water mark, which catches
- * what 50 ms sampling would miss; the driver, a child process, is not counted).
- * The clients, the servers and the driver share this machine's cores.
+ * Reported, from the best of the runs (fastest; lowest p50 for latency):
+ * messages/s delivered across clients and MB/s received by the clients (10^6
+ * bytes; indiserver re-encodes BLOBs without line breaks, so its byte counts
+ * differ slightly); and the server process's peak RSS over all runs (the
+ * kernel's VmHWM high-water mark, exact where 50 ms sampling could miss a
+ * peak; the driver, a child process, is not counted). Clients, server and
+ * driver share the machine's cores.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
@@ -34,7 +43,6 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const driverPath = join(root, 'bench', 'flood-driver.mjs');
 const rxindiMain = join(root, 'dist', 'cli', 'main.js');
 const host = '127.0.0.1';
-const runs = 3;
 const runTimeoutMs = 120_000;
 const latencyRequests = 2000;
 const latencyWarmup = 100;
@@ -50,8 +58,8 @@ interface Scenario {
 }
 
 const scenarios: readonly Scenario[] = [
-  { name: 'numbers → 1 client', mode: 'numbers', count: 200_000, clients: 1 },
-  { name: 'numbers → 10 clients', mode: 'numbers', count: 50_000, clients: 10 },
+  { name: 'numbers → 1 client', mode: 'numbers', count: 20_000, clients: 1 },
+  { name: 'numbers → 10 clients', mode: 'numbers', count: 5_000, clients: 10 },
   { name: '1 MiB BLOBs → 1 client', mode: 'blobs', count: 200, clients: 1 },
   { name: '1 MiB BLOBs → 10 clients', mode: 'blobs', count: 100, clients: 10 },
 ];
@@ -121,7 +129,10 @@ function newestMtime(dir: string): number {
   );
 }
 
-/** Runs `npm run build` when dist/ is missing or older than src/. */
+/**
+ * Runs `npm run build` when dist/ is missing or older than src/; a failed
+ * build over an existing dist/ benchmarks that dist/, with a warning.
+ */
 function ensureBuilt(): void {
   let built = 0;
   try {
@@ -132,7 +143,9 @@ function ensureBuilt(): void {
   if (built >= newestMtime(join(root, 'src'))) return;
   console.log('dist/ is older than src/: npm run build');
   const build = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
-  if (build.status !== 0) throw new Error('npm run build failed');
+  if (build.status === 0) return;
+  if (built === 0) throw new Error('npm run build failed and there is no dist/');
+  console.log('npm run build failed: benchmarking the existing, older dist/');
 }
 
 interface RunningServer {
@@ -197,7 +210,7 @@ async function startServer(
   });
   children.add(child);
   const stderr: string[] = [];
-  child.stderr?.setEncoding('utf8').on('data', (text: string) => stderr.push(text));
+  child.stderr.setEncoding('utf8').on('data', (text: string) => stderr.push(text));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   void exited.then(() => children.delete(child));
   try {
@@ -273,7 +286,8 @@ class BenchClient {
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
     socket.once('close', () => {
       this.closed = true;
-      for (const waiter of this.waiters.splice(0)) waiter.reject(new Error('connection closed'));
+      const error = new Error(`the server closed the connection after ${this.messages} updates`);
+      for (const waiter of this.waiters.splice(0)) waiter.reject(error);
     });
   }
 
@@ -297,7 +311,7 @@ class BenchClient {
   /** Resolves once `test` holds, checked after every chunk received. */
   until(test: () => boolean, what: string): Promise<void> {
     if (test()) return Promise.resolve();
-    if (this.closed) return Promise.reject(new Error(`connection closed before ${what}`));
+    if (this.closed) return Promise.reject(new Error(`the server closed the connection before ${what}`));
     const reached = new Promise<void>((resolve, reject) => this.waiters.push({ test, resolve, reject }));
     return withTimeout(reached, runTimeoutMs, what);
   }
@@ -374,17 +388,18 @@ async function floodOnce(
   }
 }
 
-async function latencyOnce(name: ServerName): Promise<LatencyResult> {
-  const server = await startServer(name, { FLOOD_MODE: 'numbers', FLOOD_COUNT: '0' });
-  const client = await BenchClient.open(server.port, '</setNumberVector>');
+async function latencyOnce(name: ServerName, nodeArgs: readonly string[] = []): Promise<LatencyResult> {
+  const server = await startServer(name, { FLOOD_MODE: 'numbers', FLOOD_COUNT: '0' }, nodeArgs);
+  let client: BenchClient | undefined;
   try {
+    client = await BenchClient.open(server.port, '</setNumberVector>');
     await client.subscribe(false);
     const roundTrips: number[] = [];
     for (let i = 0; i < latencyWarmup + latencyRequests; i++) {
       const replies = client.messages;
       const start = performance.now();
       client.send(numberRequest(i));
-      await client.until(() => client.messages > replies, 'echo');
+      await client.until(() => client!.messages > replies, 'echo');
       if (i >= latencyWarmup) roundTrips.push(performance.now() - start);
     }
     roundTrips.sort((a, b) => a - b);
@@ -392,18 +407,33 @@ async function latencyOnce(name: ServerName): Promise<LatencyResult> {
       roundTrips[Math.min(roundTrips.length - 1, Math.floor(q * roundTrips.length))]!;
     return { p50: at(0.5), p99: at(0.99), peakRss: server.peakRss() };
   } finally {
-    client.close();
+    client?.close();
     await server.stop();
   }
 }
 
-async function bestOf<T>(times: number, run: () => Promise<T>, better: (a: T, b: T) => boolean): Promise<T> {
-  let best = await run();
-  for (let i = 1; i < times; i++) {
-    const next = await run();
-    if (better(next, best)) best = next;
+/**
+ * The best of `times` runs by `better`, with the highest peak RSS of them
+ * all; a run that fails is reported and left out; undefined if all fail.
+ */
+async function bestOf<T extends { readonly peakRss: number }>(
+  label: string,
+  times: number,
+  run: () => Promise<T>,
+  better: (a: T, b: T) => boolean,
+): Promise<T | undefined> {
+  let best: T | undefined;
+  let peakRss = 0;
+  for (let i = 1; i <= times; i++) {
+    try {
+      const next = await run();
+      if (best === undefined || better(next, best)) best = next;
+      peakRss = Math.max(peakRss, next.peakRss);
+    } catch (error) {
+      console.log(`${label}: run ${i} failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
-  return best;
+  return best && { ...best, peakRss };
 }
 
 // ---------------------------------------------------------------- report
@@ -411,7 +441,8 @@ async function bestOf<T>(times: number, run: () => Promise<T>, better: (a: T, b:
 const sum = (values: readonly number[]): number => values.reduce((total, value) => total + value, 0);
 const mb = (bytes: number): number => bytes / 1e6;
 
-function formatNumber(value: number): string {
+function formatNumber(value: number | undefined): string {
+  if (value === undefined) return 'failed';
   if (value >= 100) return Math.round(value).toLocaleString('en-US');
   return value.toFixed(value >= 10 ? 1 : 2);
 }
@@ -419,16 +450,18 @@ function formatNumber(value: number): string {
 interface Row {
   readonly scenario: string;
   readonly metric: string;
-  readonly rxindi: number;
-  readonly indiserver: number;
+  readonly rxindi: number | undefined;
+  readonly indiserver: number | undefined;
 }
 
-function floodRows(scenario: Scenario, results: Record<ServerName, FloodResult>): Row[] {
+type Results<T> = Record<ServerName, T | undefined>;
+
+function floodRows(scenario: Scenario, results: Results<FloodResult>): Row[] {
   const metric = (label: string, of: (result: FloodResult) => number): Row => ({
     scenario: scenario.name,
     metric: label,
-    rxindi: of(results.rxindi),
-    indiserver: of(results.indiserver),
+    rxindi: results.rxindi && of(results.rxindi),
+    indiserver: results.indiserver && of(results.indiserver),
   });
   return [
     metric('messages/s', (result) => result.messages / result.seconds),
@@ -438,17 +471,17 @@ function floodRows(scenario: Scenario, results: Record<ServerName, FloodResult>)
   ];
 }
 
-function latencyRows(results: Record<ServerName, LatencyResult>): Row[] {
-  const scenario = `round trip (${latencyRequests} requests)`;
+function latencyRows(results: Results<LatencyResult>): Row[] {
+  const metric = (label: string, of: (result: LatencyResult) => number): Row => ({
+    scenario: `round trip (${latencyRequests} requests)`,
+    metric: label,
+    rxindi: results.rxindi && of(results.rxindi),
+    indiserver: results.indiserver && of(results.indiserver),
+  });
   return [
-    { scenario, metric: 'p50 ms', rxindi: results.rxindi.p50, indiserver: results.indiserver.p50 },
-    { scenario, metric: 'p99 ms', rxindi: results.rxindi.p99, indiserver: results.indiserver.p99 },
-    {
-      scenario,
-      metric: 'peak RSS MB',
-      rxindi: mb(results.rxindi.peakRss),
-      indiserver: mb(results.indiserver.peakRss),
-    },
+    metric('p50 ms', (result) => result.p50),
+    metric('p99 ms', (result) => result.p99),
+    metric('peak RSS MB', (result) => mb(result.peakRss)),
   ];
 }
 
@@ -459,7 +492,7 @@ function printTable(rows: readonly Row[]): void {
     row.metric,
     formatNumber(row.rxindi),
     formatNumber(row.indiserver),
-    (row.rxindi / row.indiserver).toFixed(2),
+    row.rxindi === undefined || row.indiserver === undefined ? '—' : (row.rxindi / row.indiserver).toFixed(2),
   ]);
   const widths = header.map((title, column) =>
     Math.max(title.length, ...cells.map((cell) => cell[column]!.length)),
@@ -475,57 +508,80 @@ function printTable(rows: readonly Row[]): void {
 
 // ---------------------------------------------------------------- main
 
-async function compare(selected: readonly Scenario[], latency: boolean): Promise<void> {
+async function compare(selected: readonly Scenario[], latency: boolean, runs: number): Promise<void> {
   const rows: Row[] = [];
   for (const scenario of selected) {
-    const results = {} as Record<ServerName, FloodResult>;
+    const results: Results<FloodResult> = { rxindi: undefined, indiserver: undefined };
     for (const name of servers) {
-      results[name] = await bestOf(
+      const label = `${scenario.name}, ${name}`;
+      const best = await bestOf(
+        label,
         runs,
         () => floodOnce(name, scenario),
         (a, b) => a.seconds < b.seconds,
       );
-      const { messages, expected, seconds } = results[name];
+      results[name] = best;
+      if (best === undefined) continue;
+      const { messages, expected, seconds } = best;
       const missing = messages < expected ? ` (${expected - messages} of ${expected} updates missing!)` : '';
-      console.log(`${scenario.name}, ${name}: ${seconds.toFixed(2)} s${missing}`);
+      console.log(`${label}: ${seconds.toFixed(2)} s${missing}`);
     }
     rows.push(...floodRows(scenario, results));
   }
   if (latency) {
-    const results = {} as Record<ServerName, LatencyResult>;
-    for (const name of servers)
+    const results: Results<LatencyResult> = { rxindi: undefined, indiserver: undefined };
+    for (const name of servers) {
       results[name] = await bestOf(
+        `round trip, ${name}`,
         runs,
         () => latencyOnce(name),
         (a, b) => a.p50 < b.p50,
       );
+    }
     rows.push(...latencyRows(results));
   }
   console.log();
   printTable(rows);
 }
 
+const profileArgs = (dir: string, file: string): string[] => [
+  '--cpu-prof',
+  `--cpu-prof-dir=${dir}`,
+  `--cpu-prof-name=${file}`,
+];
+
 /** One rxindi run per scenario under `node --cpu-prof`, and its top self-time functions. */
-async function profile(selected: readonly Scenario[], dir: string): Promise<void> {
+async function profile(selected: readonly Scenario[], latency: boolean, dir: string): Promise<void> {
   for (const [i, scenario] of selected.entries()) {
     const file = `rxindi-${i + 1}-${scenario.mode}-${scenario.clients}.cpuprofile`;
-    const nodeArgs = ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${file}`];
-    const result = await floodOnce('rxindi', scenario, nodeArgs);
+    const result = await floodOnce('rxindi', scenario, profileArgs(dir, file));
     console.log(`\n${scenario.name}: ${result.seconds.toFixed(2)} s, ${join(dir, file)}`);
+    printSelfTime(join(dir, file));
+  }
+  if (latency) {
+    const file = 'rxindi-latency.cpuprofile';
+    const result = await latencyOnce('rxindi', profileArgs(dir, file));
+    console.log(
+      `\nround trip: p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms, ${join(dir, file)}`,
+    );
     printSelfTime(join(dir, file));
   }
 }
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { only: { type: 'string' }, profile: { type: 'string' } },
+    options: {
+      only: { type: 'string' },
+      profile: { type: 'string' },
+      runs: { type: 'string', default: '3' },
+    },
   });
   const only = values.only;
   const selected = scenarios.filter((scenario) => only === undefined || scenario.name.includes(only));
   const latency = only === undefined || 'round trip'.includes(only);
   ensureBuilt();
-  if (values.profile === undefined) await compare(selected, latency);
-  else await profile(selected, values.profile);
+  if (values.profile === undefined) await compare(selected, latency, Number(values.runs));
+  else await profile(selected, latency, values.profile);
 }
 
 process.once('exit', killAll);

@@ -1,4 +1,3 @@
-import { match, P } from 'ts-pattern';
 import type { GetProperties, IndiMessage } from '../protocol/messages.js';
 import { isBlobMessage } from '../protocol/messages.js';
 import { neverBlobs, passesBlobPolicy } from './blob-policy.js';
@@ -136,46 +135,43 @@ export function routeTo(
   if (event.type !== 'message') return undefined;
   const { from, message } = event;
   if (from.id === target.id) return answerToSender(message, from);
-  return match(message)
-    .with({ type: 'getProperties' }, (get) =>
-      toOwner(state, target, get.device) ? forDriver(get) : undefined,
-    )
-    .with(
-      { type: P.union('newTextVector', 'newNumberVector', 'newSwitchVector', 'newBLOBVector') },
-      (request) => {
-        if (from.kind === 'driver') return undefined;
-        if (isPlainClient(state, target))
-          return toClient(state, target, request.device, request) ? request : undefined;
-        return state.owners.get(request.device) === target.id ? request : undefined;
-      },
-    )
-    .with({ type: 'message' }, (note) => {
-      if (note.device !== undefined) return deviceTraffic(state, from, note.device, note, target);
+  // A switch, not ts-pattern: this runs for every message and every channel.
+  switch (message.type) {
+    case 'getProperties':
+      return toOwner(state, target, message.device) ? forDriver(message) : undefined;
+    case 'newTextVector':
+    case 'newNumberVector':
+    case 'newSwitchVector':
+    case 'newBLOBVector':
+      if (from.kind === 'driver') return undefined;
+      if (isPlainClient(state, target)) return toClient(state, target, message.device, message) ? message : undefined;
+      return state.owners.get(message.device) === target.id ? message : undefined;
+    case 'message':
+      if (message.device !== undefined) return deviceTraffic(state, from, message.device, message, target);
       if (!speaksForDevices(state, from) || target.kind === 'driver') return undefined;
       // A note for everyone crosses at most one link: from a link, only to this server's own clients.
-      return from.kind === 'driver' || isPlainClient(state, target) ? note : undefined;
-    })
-    .with(
-      {
-        type: P.union(
-          'defTextVector',
-          'defNumberVector',
-          'defSwitchVector',
-          'defLightVector',
-          'defBLOBVector',
-        ),
-      },
-      {
-        type: P.union(
-          'setTextVector',
-          'setNumberVector',
-          'setSwitchVector',
-          'setLightVector',
-          'setBLOBVector',
-        ),
-      },
-      { type: 'delProperty' },
-      (traffic) => deviceTraffic(state, from, traffic.device, traffic, target),
-    )
-    .otherwise(() => undefined);
+      return from.kind === 'driver' || isPlainClient(state, target) ? message : undefined;
+    case 'defTextVector':
+    case 'defNumberVector':
+    case 'defSwitchVector':
+    case 'defLightVector':
+    case 'defBLOBVector':
+    case 'setTextVector':
+    case 'setNumberVector':
+    case 'setSwitchVector':
+    case 'setLightVector':
+    case 'setBLOBVector':
+    case 'delProperty':
+      return deviceTraffic(state, from, message.device, message, target);
+    case 'enableBLOB':
+    case 'pingRequest':
+    case 'pingReply':
+      return undefined;
+    default:
+      return unreachable(message);
+  }
+}
+
+function unreachable(message: never): never {
+  throw new TypeError(`no routing rule for ${JSON.stringify(message)}`);
 }
