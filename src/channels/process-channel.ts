@@ -30,7 +30,7 @@ import { streamBytes } from './socket-bytes.js';
 
 /** How a driver process is named, restarted and stopped. */
 export interface ProcessChannelOptions {
-  /** Defaults to `driver <command name>`. */
+  /** Defaults to the command's file name. */
   readonly id?: string;
   /** Restarts after the first start before giving up (indiserver `-r`). Default 10. */
   readonly restarts?: number;
@@ -70,7 +70,7 @@ export function processChannel(
   args: readonly string[] = [],
   options: ProcessChannelOptions = {},
 ): Channel {
-  const id = options.id ?? `driver ${basename(command)}`;
+  const id = options.id ?? basename(command);
   const events$ = new Subject<ChannelEvent>();
   const restartDelay = options.restartDelay ?? defaultRestartDelay;
   let toDriver: { write(bytes: Uint8Array): unknown; end(): unknown } | undefined;

@@ -1,3 +1,4 @@
+import { readSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import type { Observer } from 'rxjs';
 import { encodeIndi } from '../protocol/encode-indi.js';
@@ -31,6 +32,29 @@ interface Entry {
   readonly key: string | undefined;
 }
 
+const scratch = Buffer.allocUnsafe(64 * 1024);
+
+/**
+ * Takes in what the peer has already sent before this server writes to it.
+ * A client that sends a request and closes at once (indi_setprop) resets
+ * the connection if output is still coming; a write then fails, Node
+ * destroys the socket, and a request still waiting in the kernel would be
+ * lost. Reading it first (the socket is non-blocking: EAGAIN means nothing
+ * is waiting) keeps it. Uses the handle's descriptor, which Node does not
+ * document; without one, nothing is read here.
+ */
+function takeInPending(socket: Socket): void {
+  const fd = (socket as unknown as { _handle?: { fd?: unknown } })._handle?.fd;
+  if (typeof fd !== 'number' || fd < 0 || socket.readableEnded) return;
+  try {
+    for (let read = readSync(fd, scratch); read > 0; read = readSync(fd, scratch)) {
+      socket.push(Buffer.from(scratch.subarray(0, read)));
+    }
+  } catch {
+    // EAGAIN (nothing waiting) or a reset: Node's own read reports the reset.
+  }
+}
+
 /** Bytes in the socket's own buffer past which the peer counts as behind. */
 const behindBytes = 256 * 1024;
 
@@ -62,10 +86,15 @@ export function socketSink(socket: Socket, options: SocketSinkOptions = {}): Obs
   let waitingForDrain = false;
   let ended = false;
 
+  // A write can fail after the reading side has stopped listening (the peer
+  // closed): the socket is destroyed either way, and an unheard 'error' would
+  // end the process.
+  socket.on('error', () => undefined);
   const waiting = (): number => queuedBytes + socket.writableLength;
   const flush = (): void => {
     scheduled = false;
     if (!socket.writable) return;
+    takeInPending(socket);
     socket.cork();
     while (head < queue.length && socket.writableLength < behindBytes) {
       const entry = queue[head];

@@ -110,11 +110,14 @@ server.events$.subscribe((event) => {
   if (line !== undefined) log(line);
 });
 if (options.logDir !== undefined) logDriverMessages(server, options.logDir);
+// Traffic events are produced only while someone listens: -vv and -vvv do.
+if (options.verbosity >= 2) server.traffic$.subscribe();
 for (const driver of options.drivers) server.addExDriver(driver);
 for (const { host, port, device } of options.remotes) server.addRemote(host, port, { device });
 if (options.fifo !== undefined) followFifo(server, options.fifo);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
+  // `on`, not `once`: execa's exit hook re-raises a signal that has no other listener.
+  process.on(signal, () => {
     log(`${signal}: shutting down`);
     void server.shutdown();
   });

@@ -2,7 +2,7 @@ import { match } from 'ts-pattern';
 import { encodeBlob } from '../protocol/blob-data.js';
 import type { DefVector, PropertyState, SetVector, SwitchState } from '../protocol/messages.js';
 import { UnknownPropertyError } from './unknown-property-error.js';
-import type { BlobValue } from './vector-definition.js';
+import type { BlobValue, VectorDefinition } from './vector-definition.js';
 
 /** What a `set*Vector` says besides values. */
 export interface SetOptions {
@@ -125,4 +125,27 @@ export function buildSetVector(
       }),
     }))
     .exhaustive();
+}
+
+/**
+ * BLOB values without a format take their member's format from the
+ * definition (a `def*Vector` carries none); other values are returned as they are.
+ *
+ * @example
+ * ```ts
+ * withBlobFormats(imageVector, { CCD1: { bytes } }); // { CCD1: { bytes, format: '.fits' } }
+ * ```
+ */
+export function withBlobFormats(
+  definition: VectorDefinition | undefined,
+  values: Readonly<Record<string, unknown>>,
+): Readonly<Record<string, unknown>> {
+  if (definition?.kind !== 'blob') return values;
+  const formats: Readonly<Record<string, { readonly format?: string }>> = definition.members;
+  return Object.fromEntries(
+    Object.entries(values).map(([name, value]) => {
+      const blob = value as { readonly format?: string };
+      return [name, { ...blob, format: blob.format ?? formats[name]?.format ?? '' }];
+    }),
+  );
 }

@@ -20,22 +20,23 @@ import {
   takeUntil,
   tap,
   type Observable,
-  type ObservableInput,
   type Observer,
 } from 'rxjs';
 import type { Channel } from '../channels/channel.js';
-import type { DriverMessage, IndiMessage, NewVector } from '../protocol/messages.js';
+import type { DriverMessage, IndiMessage } from '../protocol/messages.js';
 import { isNewVector } from '../protocol/messages.js';
 import { indiTimestamp } from '../protocol/timestamp.js';
 import { answerGetProperties } from './answer-get-properties.js';
-import { buildSetVector, type SetOptions } from './build-set-vector.js';
+import { checkRequest } from './check-request.js';
+import { buildSetVector, withBlobFormats, type SetOptions } from './build-set-vector.js';
 import type { DeviceDefinition } from './define-device.js';
 import type { DriverEvent } from './driver-event.js';
 import { initialDriverState, nextDriverState, type DriverState } from './driver-state.js';
+import { runHandler, type RequestHandler } from './run-handler.js';
 import { isSnooped, snoopRequests, type Snoop } from './snoop-requests.js';
 import { UnknownPropertyError } from './unknown-property-error.js';
-import { validateRequest } from './validate-request.js';
-import type { VectorDefinition, VectorValues } from './vector-definition.js';
+import type { VectorValues } from './vector-definition.js';
+import type { DeviceRequest, VectorNameOf, VectorOf } from './vector-of.js';
 import type { VectorRequest } from './vector-request.js';
 
 /** How an in-process driver is named and timed. */
@@ -52,63 +53,63 @@ export interface SnoopOptions {
   readonly blobs?: boolean;
 }
 
-type Named<D extends DeviceDefinition, N extends string> = Extract<D, { readonly name: N }>;
-/** The vector names of device `N`, as a string literal union. */
-export type VectorNameOf<D extends DeviceDefinition, N extends D['name']> = keyof Named<D, N>['vectors'] &
-  string;
-/** The definition of vector `V` of device `N`. */
-export type VectorOf<D extends DeviceDefinition, N extends D['name'], V extends VectorNameOf<D, N>> = Extract<
-  Named<D, N>['vectors'][V],
-  VectorDefinition
->;
-/** Any request for device `N`, discriminated by `name`. */
-export type DeviceRequest<D extends DeviceDefinition, N extends D['name']> = {
-  [V in VectorNameOf<D, N>]: VectorRequest<VectorOf<D, N, V>, N, V>;
-}[VectorNameOf<D, N>];
-/**
- * Handles one valid request; may return a Promise or an Observable for work
- * that takes time. Whatever it throws or rejects with is reported, never fatal.
- */
-export type RequestHandler<R> = (request: R) => ObservableInput<unknown> | undefined;
-
 /**
  * An in-process INDI driver: a {@link Channel} of kind 'driver' that a server
- * serves with no XML in between, plus typed methods to send updates and to
- * receive validated client requests. See {@link indiDriver}.
+ * serves with no XML in between, plus typed functions to send updates and to
+ * receive validated client requests (safe to destructure). See {@link indiDriver}.
  */
 export interface IndiDriver<D extends DeviceDefinition = DeviceDefinition> extends Channel {
   readonly kind: 'driver';
   /** Rejected requests and failed handlers; completes when the driver closes. */
   readonly driverEvents$: Observable<DriverEvent>;
-  /** Valid client requests for a device (any of its vectors) or for one vector. */
-  requests<N extends D['name']>(device: N): Observable<DeviceRequest<D, N>>;
-  requests<N extends D['name'], V extends VectorNameOf<D, N>>(
-    device: N,
-    vector: V,
-  ): Observable<VectorRequest<VectorOf<D, N, V>, N, V>>;
-  /** Runs `handler` for each valid request of a vector, inside the driver, isolating its failures. Returns a function that removes it. */
-  handle<N extends D['name'], V extends VectorNameOf<D, N>>(
+  /**
+   * Valid client requests for a device (any of its vectors) or for one vector.
+   * What a subscriber throws is not the driver's to catch (RxJS reports it as
+   * an uncaught error); use {@link IndiDriver.handle} for isolated handlers.
+   */
+  readonly requests: {
+    <N extends D['name']>(device: N): Observable<DeviceRequest<D, N>>;
+    <N extends D['name'], V extends VectorNameOf<D, N>>(
+      device: N,
+      vector: V,
+    ): Observable<VectorRequest<VectorOf<D, N, V>, N, V>>;
+  };
+  /**
+   * Runs `handler` for each valid request of a vector, inside the driver's
+   * channel (so only while it is served), requests concurrently. A failure is
+   * reported to clients as a device `message` and as a `handlerFailed` event,
+   * and the driver carries on. Returns a function that removes the handler.
+   */
+  readonly handle: <N extends D['name'], V extends VectorNameOf<D, N>>(
     device: N,
     vector: V,
     handler: RequestHandler<VectorRequest<VectorOf<D, N, V>, N, V>>,
-  ): () => void;
-  /** Sends a `set*Vector`: new values (typed by the definition), state, message, timeout. */
-  set<N extends D['name'], V extends VectorNameOf<D, N>>(
+  ) => () => void;
+  /**
+   * Sends a `set*Vector`: new values (typed by the definition), state,
+   * message, timeout. Updates of a deleted vector are kept, not sent.
+   */
+  readonly set: <N extends D['name'], V extends VectorNameOf<D, N>>(
     device: N,
     vector: V,
     values: Partial<VectorValues<VectorOf<D, N, V>>>,
     options?: SetOptions,
-  ): void;
+  ) => void;
   /** Defines (again) a device's vectors, or one of them, with their current values. */
-  define<N extends D['name']>(device: N, vector?: VectorNameOf<D, N>): void;
+  readonly define: <N extends D['name']>(device: N, vector?: VectorNameOf<D, N>) => void;
   /** Deletes a device, or one of its vectors, for clients (`delProperty`); its requests are refused until it is defined again. */
-  delete<N extends D['name']>(device: N, vector?: VectorNameOf<D, N>, message?: string): void;
+  readonly delete: <N extends D['name']>(device: N, vector?: VectorNameOf<D, N>, message?: string) => void;
   /** Sends a `message` for a device. */
-  message(device: D['name'], text: string): void;
-  /** Another device's traffic (`def*`, `set*`, `delProperty`, `message`) while subscribed (INDI 1.7 snooping). */
-  snoop(device: string, vector?: string, options?: SnoopOptions): Observable<DriverMessage>;
+  readonly message: (device: D['name'], text: string) => void;
+  /**
+   * Another device's traffic (`def*`, `set*`, `delProperty`, `message`) while
+   * subscribed (INDI 1.7 snooping): subscribing sends `getProperties` (and
+   * `enableBLOB … Also` with `blobs`); the snoop is sent again whenever the
+   * driver is served anew. It completes when the driver closes.
+   */
+  readonly snoop: (device: string, vector?: string, options?: SnoopOptions) => Observable<DriverMessage>;
   /** Deletes every device for clients and ends the channel. */
-  close(): Promise<void>;
+  readonly close: () => Promise<void>;
 }
 
 interface Registration {
@@ -116,16 +117,6 @@ interface Registration {
   readonly name: string;
   readonly handler: RequestHandler<VectorRequest>;
 }
-
-type Checked =
-  | { readonly ok: true; readonly request: VectorRequest }
-  | {
-      readonly ok: false;
-      readonly device: string;
-      readonly name: string;
-      readonly reason: string;
-      readonly reply?: IndiMessage;
-    };
 
 const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
@@ -189,54 +180,23 @@ export function indiDriver<D extends DeviceDefinition>(
     return vector;
   };
 
-  const check = (request: NewVector): Checked => {
-    const { device, name } = request;
-    const refuse = (reason: string, reply?: IndiMessage): Checked => ({
-      ok: false,
-      device,
-      name,
-      reason,
-      ...(reply && { reply }),
-    });
-    const vectors = state.get(device);
-    if (vectors === undefined) return refuse(`this driver has no device ${device}`);
-    const vector = vectors.get(name);
-    if (vector === undefined || !vector.defined) {
-      const reason = `${device} defines no such property`;
-      return refuse(reason, {
-        type: 'message',
-        device,
-        timestamp: now(),
-        message: `${name} request rejected: ${reason}`,
-      });
-    }
-    const result = validateRequest(vector.def, request);
-    if (result.ok) return result;
-    const message = `${name} request rejected: ${result.reason}`;
-    return refuse(
-      result.reason,
-      buildSetVector(vector.def, {}, { state: 'Alert', message, members: 'all' }, now()),
-    );
-  };
-
   const incoming$ = sink$.pipe(observeOn(asapScheduler), share());
-  const checked$ = incoming$.pipe(filter(isNewVector), map(check), share());
+  const checked$ = incoming$.pipe(
+    filter(isNewVector),
+    map((request) => checkRequest(state, request, now())),
+    share(),
+  );
   const requestsFor = (device: string, name?: string): Observable<VectorRequest> =>
     checked$.pipe(
       mergeMap((checked) => (checked.ok ? [checked.request] : [])),
       filter((request) => request.device === device && (name === undefined || request.name === name)),
     );
 
-  const runHandler = ({ device, name, handler }: Registration, request: VectorRequest): Observable<never> =>
-    defer(() => handler(request) ?? EMPTY).pipe(
-      ignoreElements(),
+  const runSafely = ({ device, name, handler }: Registration, request: VectorRequest): Observable<never> =>
+    runHandler(handler, request).pipe(
       catchError((error: unknown) => {
-        emit({
-          type: 'message',
-          device,
-          timestamp: now(),
-          message: `Handler for ${device}.${name} failed: ${errorText(error)}`,
-        });
+        const message = `Handler for ${device}.${name} failed: ${errorText(error)}`;
+        emit({ type: 'message', device, timestamp: now(), message });
         driverEvents$.next({ type: 'handlerFailed', channel: id, device, name, error });
         return EMPTY;
       }),
@@ -263,7 +223,7 @@ export function indiDriver<D extends DeviceDefinition>(
       mergeMap(([before, after]) => after.filter((registration) => !before.includes(registration))),
       mergeMap((registration) =>
         requestsFor(registration.device, registration.name).pipe(
-          mergeMap((request) => runHandler(registration, request)),
+          mergeMap((request) => runSafely(registration, request)),
           takeUntil(registrations$.pipe(filter((active) => !active.includes(registration)))),
         ),
       ),
@@ -364,19 +324,4 @@ export function indiDriver<D extends DeviceDefinition>(
   };
   // The implementation is checked against the untyped view above; D only narrows names and values.
   return driver as unknown as IndiDriver<D>;
-}
-
-/** BLOB values without a format take their member's format from the definition. */
-function withBlobFormats(
-  definition: VectorDefinition | undefined,
-  values: Readonly<Record<string, unknown>>,
-): Readonly<Record<string, unknown>> {
-  if (definition?.kind !== 'blob') return values;
-  const formats: Readonly<Record<string, { readonly format?: string }>> = definition.members;
-  return Object.fromEntries(
-    Object.entries(values).map(([name, value]) => {
-      const blob = value as { readonly format?: string };
-      return [name, { ...blob, format: blob.format ?? formats[name]?.format ?? '' }];
-    }),
-  );
 }

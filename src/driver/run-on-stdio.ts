@@ -13,20 +13,32 @@ export interface RunOnStdioOptions {
   readonly output?: Writable;
   /** One line per problem (bad input, rejected request, failed handler). Default: stderr, which indiserver logs. */
   readonly log?: (line: string) => void;
+  /**
+   * What to do when it ends: 'exit' the process (status 0 when stdin ended,
+   * 1 when it broke), as libindi drivers do at end of stdin, even if timers
+   * are still running; or just 'resolve' (or reject) the returned promise.
+   * Default 'exit'.
+   */
+  readonly onEnd?: 'exit' | 'resolve';
 }
+
+const errorText = (error: unknown): string =>
+  error instanceof Error ? (error.stack ?? error.message) : String(error);
 
 function describe(event: DriverEvent): string {
   const where = `${event.device}.${event.name}`;
   if (event.type === 'requestRejected') return `${where} request rejected: ${event.reason}`;
-  return `${where} handler failed: ${event.error instanceof Error ? (event.error.stack ?? event.error.message) : String(event.error)}`;
+  return `${where} handler failed: ${errorText(event.error)}`;
 }
 
 /**
  * Runs an in-process driver as an external driver program, the way
  * indiserver runs drivers: INDI arrives on stdin ({@link parseIndi}), the
  * driver's messages go to stdout ({@link encodeIndi}), problems go to stderr.
- * When stdin ends, the driver is closed and the promise resolves once stdout
- * is flushed; it rejects if stdin breaks or stops being INDI.
+ * When stdin ends, the driver is closed (its devices deleted) and, once
+ * stdout is flushed, the process exits, as a libindi driver does; with
+ * `onEnd: 'resolve'` the returned promise resolves instead (and rejects if
+ * stdin breaks or stops being INDI).
  *
  * indiserver starts drivers by name with execlp, so give it an executable
  * file: a script with a shebang that runs this one (e.g. `node --import tsx my-driver.ts`).
@@ -34,8 +46,9 @@ function describe(event: DriverEvent): string {
  * @example
  * ```ts
  * // my-driver.ts, run by indiserver as `indiserver ./my-driver.sh`
- * await runOnStdio(indiDriver([mount]));
- * process.exit(0);
+ * const driver = indiDriver([mount]);
+ * driver.handle('Mount', 'CONNECTION', (request) => driver.set('Mount', 'CONNECTION', request.values, { state: 'Ok' }));
+ * void runOnStdio(driver);
  * ```
  */
 export function runOnStdio<D extends DeviceDefinition>(
@@ -50,7 +63,7 @@ export function runOnStdio<D extends DeviceDefinition>(
   const input$ = streamBytes(input).pipe(
     parseIndi({ onProblem: (error) => log(`bad INDI on stdin: ${error.message}`) }),
   );
-  return new Promise<void>((resolve, reject) => {
+  const finished = new Promise<void>((resolve, reject) => {
     merge(
       driver.messages$.pipe(tap((message) => output.write(encodeIndi(message)))),
       input$.pipe(tap(driver.sink)),
@@ -62,4 +75,12 @@ export function runOnStdio<D extends DeviceDefinition>(
         complete: () => output.write(new Uint8Array(0), () => resolve()),
       });
   });
+  if (options.onEnd === 'resolve') return finished;
+  return finished.then(
+    () => process.exit(0),
+    (error: unknown) => {
+      log(`stdin failed: ${errorText(error)}`);
+      process.exit(1);
+    },
+  );
 }

@@ -13,6 +13,8 @@ const GT = 0x3e;
 const SLASH = 0x2f;
 const QUOTE = 0x22;
 const APOSTROPHE = 0x27;
+/** The `B` of `<setBLOBVector` and `<newBLOBVector`. */
+const LETTER_B = 0x42;
 
 /** 1 for base64 alphabet bytes, 2 for XML whitespace, 0 for anything else. */
 const byteClass = new Uint8Array(256);
@@ -37,7 +39,7 @@ const closeBlob = Buffer.from('</oneBLOB');
  * ```
  */
 export function extractBlobPayloads(bytes: Buffer): ExtractedPayloads {
-  if (!blobVector.test(bytes.toString('latin1', 0, 16))) return { xml: bytes.toString('utf8'), payloads: [] };
+  if (!isBlobVector(bytes)) return { xml: bytes.toString('utf8'), payloads: [] };
   const pieces: string[] = [];
   const payloads: string[] = [];
   let copied = 0;
@@ -65,6 +67,11 @@ export function extractBlobPayloads(bytes: Buffer): ExtractedPayloads {
   }
   pieces.push(bytes.toString('utf8', copied));
   return { xml: pieces.join(''), payloads };
+}
+
+/** Whether the element is a `setBLOBVector` or `newBLOBVector`; the byte test rules out all others cheaply. */
+function isBlobVector(bytes: Buffer): boolean {
+  return bytes[4] === LETTER_B && blobVector.test(bytes.toString('latin1', 0, 16));
 }
 
 /** The `>` that ends the tag starting at `start`, skipping quoted attribute values. */

@@ -195,9 +195,10 @@ class Framer {
   }
 
   private endOfStartTag(at: number): number {
+    const { data, length } = this;
     let quote = 0;
-    for (let i = at + 1; i < this.length; i++) {
-      const byte = this.data[i];
+    for (let i = at + 1; i < length; i++) {
+      const byte = data[i];
       if (quote !== 0) {
         if (byte === quote) quote = 0;
       } else if (byte === QUOTE || byte === APOSTROPHE) {

@@ -12,7 +12,7 @@ export interface XmlElement {
   readonly name: string;
   /** Attribute names and values, alternating, in document order, no name twice. */
   readonly attributes: readonly string[];
-  /** The element's own text; only ever read trimmed, so leading whitespace may be left out. */
+  /** The element's own text; only ever read trimmed, so whitespace at either end may be left out. */
   text: string;
   readonly children: XmlElement[];
 }
@@ -52,7 +52,8 @@ export function toMessage(
   warn: (detail: string) => void,
 ): IndiMessage | Refusal {
   const type = element.name;
-  if (!isIndiElement(type)) return new Refusal('unknown-element', `<${type}> is not an INDI element; skipped`);
+  if (!isIndiElement(type))
+    return new Refusal('unknown-element', `<${type}> is not an INDI element; skipped`);
   const spec = indiSchema[type];
   const message: Record<string, unknown> = { type };
   const refused = readAttributes(element, spec.attributes, message, warn);
@@ -74,7 +75,10 @@ export function toMessage(
   let payload = 0;
   for (const child of element.children) {
     if (child.name !== memberSpec.element) {
-      return new Refusal('wrong-member', `<${child.name}> inside <${type}>, which holds <${memberSpec.element}>`);
+      return new Refusal(
+        'wrong-member',
+        `<${child.name}> inside <${type}>, which holds <${memberSpec.element}>`,
+      );
     }
     if (child.children.length > 0) return new Refusal('too-deep', `<${child.name}> holds elements`);
     const member: Record<string, unknown> = {};
@@ -119,19 +123,22 @@ function readAttributes(
   for (const spec of specs) {
     const text = attribute(element, spec.name);
     if (text === undefined) {
-      if (spec.required) return new Refusal('missing-attribute', `<${element.name}> needs a '${spec.name}' attribute`);
+      if (spec.required)
+        return new Refusal('missing-attribute', `<${element.name}> needs a '${spec.name}' attribute`);
       continue;
     }
     known += 1;
     const value = readValue(spec.kind, text);
-    if (value instanceof Refusal) return inElement(element, new Refusal(value.reason, `${spec.name}: ${value.detail}`));
+    if (value instanceof Refusal)
+      return inElement(element, new Refusal(value.reason, `${spec.name}: ${value.detail}`));
     into[spec.name] = value;
   }
   const { attributes } = element;
   if (known * 2 === attributes.length) return undefined;
   for (let i = 0; i < attributes.length; i += 2) {
     const name = attributes[i];
-    if (!specs.some((spec) => spec.name === name)) warn(`<${element.name}> has an unknown attribute '${name}'; ignored`);
+    if (!specs.some((spec) => spec.name === name))
+      warn(`<${element.name}> has an unknown attribute '${name}'; ignored`);
   }
   return undefined;
 }

@@ -1,0 +1,30 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { RawIndiClient } from '../../helpers/indi-client.js';
+import { killAllProcesses, tempDir } from '../../helpers/processes.js';
+import { startRxindi, switchValue, isAbout, setProp } from '../helpers.js';
+const home = tempDir();
+const a = await startRxindi('A', ['indi_simulator_telescope'], { home });
+const b = await startRxindi('B', ['--remote', `localhost:${a.port}`, 'indi_simulator_focus'], { home });
+const c = await startRxindi('C', ['--remote', `localhost:${b.port}`, 'indi_simulator_wheel'], { home });
+await c.process.waitForStderr(/connected$/);
+await sleep(1000);
+const ca = await RawIndiClient.connect(a.port, 'localhost');
+ca.send("<getProperties version='1.7'/>");
+const cc = await RawIndiClient.connect(c.port, 'localhost');
+cc.send("<getProperties version='1.7'/>");
+await sleep(1000);
+let lost = 0;
+const mode = process.argv[2] ?? 'raw';
+for (let i = 0; i < 10; i++) {
+  const el = i % 2 === 0 ? 'CONNECT' : 'DISCONNECT';
+  const from = cc.messages.length;
+  if (mode === 'raw') ca.send(`<newSwitchVector device='Filter Simulator' name='CONNECTION'><oneSwitch name='${el}'>On</oneSwitch></newSwitchVector>`);
+  else await setProp(a, `Filter Simulator.CONNECTION.${el}=On`);
+  await sleep(800);
+  const got = cc.messages.slice(from).filter((m) => isAbout(['setSwitchVector'], 'Filter Simulator', 'CONNECTION')(m)).map((m) => switchValue(m, el));
+  if (!got.includes('On')) lost++;
+  console.log(i, el, JSON.stringify(got));
+}
+console.log(mode, 'lost', lost);
+await RawIndiClient.closeAll();
+await killAllProcesses();
