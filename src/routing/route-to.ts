@@ -15,18 +15,21 @@ const driverGetProperties = new WeakMap<GetProperties, GetProperties>();
 
 /**
  * The `getProperties` a driver is sent: always `version='1.7'`, since libindi
- * drivers exit on a missing or newer version, whatever the client sent.
+ * drivers exit on a missing or newer version, whatever the client sent; and
+ * `device='*'` (a linked server asking for everything) as no device, which
+ * is what drivers understand.
  *
  * @example
  * ```ts
- * forDriver({ type: 'getProperties' }); // { type: 'getProperties', version: '1.7' }
+ * forDriver({ type: 'getProperties', device: '*' }); // { type: 'getProperties', version: '1.7' }
  * ```
  */
 export function forDriver(get: GetProperties): GetProperties {
-  if (get.version === '1.7') return get;
+  if (get.version === '1.7' && get.device !== '*') return get;
   let fixed = driverGetProperties.get(get);
   if (!fixed) {
-    fixed = { ...get, version: '1.7' };
+    fixed =
+      get.device === '*' ? { type: 'getProperties', version: '1.7' } : { ...get, version: '1.7' };
     driverGetProperties.set(get, fixed);
   }
   return fixed;
