@@ -123,12 +123,14 @@ describe('device ownership', () => {
       };
       // prettier-ignore
       const traffic = '-t-c-g-s',
-            toScope = '-----g-s',
-            toCcd   = '-----g-s';
+            toScope = '-----g-a',
+            toCcd   = '-----g-a';
 
+      // Drivers understand no device, not '*': they get a plain getProperties.
+      const delivered = { ...sent(events), a: { type: 'getProperties', version: '1.7' } };
       const routed$ = hot(traffic, events).pipe(routeTraffic(), share());
-      expectObservable(routed$.pipe(deliverTo(scope))).toBe(toScope, sent(events));
-      expectObservable(routed$.pipe(deliverTo(ccd))).toBe(toCcd, sent(events));
+      expectObservable(routed$.pipe(deliverTo(scope))).toBe(toScope, delivered);
+      expectObservable(routed$.pipe(deliverTo(ccd))).toBe(toCcd, delivered);
     });
   });
 
