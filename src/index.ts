@@ -82,3 +82,61 @@ export { conflate, conflationKey } from './routing/conflate.js';
 
 export { serve, type DriverCommand, type ServeOptions, type ServerEvent } from './server/serve.js';
 export { IndiServer, type IndiServerOptions, type TrafficRecord } from './server/indi-server.js';
+export { listenDriver } from './server/listen-driver.js';
+export { applySetVector } from './protocol/apply-set-vector.js';
+
+export { defineDevice, type DeviceDefinition, type VectorDefinitions } from './driver/define-device.js';
+export {
+  textVector,
+  type TextMemberDefinition,
+  type TextVectorDefinition,
+  type TextVectorSpec,
+} from './driver/text-vector.js';
+export {
+  numberVector,
+  type NumberMemberDefinition,
+  type NumberVectorDefinition,
+  type NumberVectorSpec,
+} from './driver/number-vector.js';
+export {
+  switchVector,
+  type SwitchMemberDefinition,
+  type SwitchVectorDefinition,
+  type SwitchVectorSpec,
+} from './driver/switch-vector.js';
+export {
+  lightVector,
+  type LightMemberDefinition,
+  type LightVectorDefinition,
+  type LightVectorSpec,
+} from './driver/light-vector.js';
+export {
+  blobVector,
+  type BlobMemberDefinition,
+  type BlobVectorDefinition,
+  type BlobVectorSpec,
+} from './driver/blob-vector.js';
+export type {
+  BlobValue,
+  MemberName,
+  ReceivedBlob,
+  RequestValues,
+  VectorDefinition,
+  VectorKind,
+  VectorOptions,
+  VectorValues,
+  WritableVectorOptions,
+} from './driver/vector-definition.js';
+export { indiDriver, type IndiDriver, type IndiDriverOptions, type SnoopOptions } from './driver/indi-driver.js';
+export type { DeviceRequest, VectorNameOf, VectorOf } from './driver/vector-of.js';
+export type { VectorRequest } from './driver/vector-request.js';
+export type { RequestHandler } from './driver/run-handler.js';
+export type { DriverEvent } from './driver/driver-event.js';
+export type { SetOptions } from './driver/build-set-vector.js';
+export { UnknownPropertyError } from './driver/unknown-property-error.js';
+export { validateRequest, type RequestCheck } from './driver/validate-request.js';
+export { runOnStdio, type RunOnStdioOptions } from './driver/run-on-stdio.js';
+
+export { connectIndi, type ConnectIndiOptions, type IndiClient } from './client/connect-indi.js';
+export { nextIndiDevices, noDevices, type IndiDevices } from './client/indi-devices.js';
+export { memberValues } from './client/member-values.js';

@@ -5,6 +5,7 @@ import { findExecutable } from '../channels/find-executable.js';
 import { indiTimestamp } from '../protocol/timestamp.js';
 import { IndiServer } from '../server/indi-server.js';
 import { eventLine } from './event-line.js';
+import { exampleDevices } from './example-devices.js';
 import { fifoLines, parseFifoCommand, type FifoCommand } from './fifo-commands.js';
 import { parseArgs, usage, UsageError, type CliOptions } from './parse-args.js';
 
@@ -114,6 +115,7 @@ if (options.logDir !== undefined) logDriverMessages(server, options.logDir);
 if (options.verbosity >= 2) server.traffic$.subscribe();
 for (const driver of options.drivers) server.addExDriver(driver);
 for (const { host, port, device } of options.remotes) server.addRemote(host, port, { device });
+if (options.examples) for (const device of exampleDevices()) server.addDriver(device);
 if (options.fifo !== undefined) followFifo(server, options.fifo);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   // `on`, not `once`: execa's exit hook re-raises a signal that has no other listener.

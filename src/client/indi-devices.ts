@@ -1,6 +1,6 @@
 import { match, P } from 'ts-pattern';
 import type { DefVector, IndiMessage } from '../protocol/messages.js';
-import { applySetVector } from './apply-set-vector.js';
+import { applySetVector } from '../protocol/apply-set-vector.js';
 
 /**
  * What a client knows of every device: device → vector name → the vector's

@@ -1,6 +1,6 @@
 import { match, P } from 'ts-pattern';
 import type { DefVector, IndiMessage } from '../protocol/messages.js';
-import { applySetVector } from './apply-set-vector.js';
+import { applySetVector } from '../protocol/apply-set-vector.js';
 import type { DeviceDefinition } from './define-device.js';
 import { toDefVector } from './to-def-vector.js';
 

@@ -1,4 +1,5 @@
-import type { DefVector, GetProperties, IndiMessage, SetVector } from '../protocol/messages.js';
+import { applySetVector } from '../protocol/apply-set-vector.js';
+import type { DefVector, GetProperties, IndiMessage } from '../protocol/messages.js';
 import { isDefVector, isSetVector } from '../protocol/messages.js';
 import type { Routed } from './route-to.js';
 import { isOwnerOf, speaksForDevices } from './routing-state.js';
@@ -7,34 +8,6 @@ import type { ChannelRef } from './traffic.js';
 interface CachedDevice {
   readonly owner: ChannelRef;
   readonly vectors: Map<string, DefVector>;
-}
-
-interface MemberValues {
-  readonly name: string;
-  readonly value?: unknown;
-  readonly min?: number;
-  readonly max?: number;
-  readonly step?: number;
-}
-
-/** A definition carrying the values and state of a later `set*` of the same vector. */
-function withValues(def: DefVector, set: SetVector): DefVector {
-  if (set.type === 'setBLOBVector') return def;
-  const updates = new Map<string, MemberValues>(set.members.map((member) => [member.name, member]));
-  const members = (def.members as readonly MemberValues[]).map((member) => {
-    const update = updates.get(member.name);
-    return update === undefined ? member : { ...member, ...update };
-  });
-  const { message: _note, ...rest } = def;
-  return {
-    ...rest,
-    state: set.state ?? def.state,
-    ...(set.timestamp === undefined ? {} : { timestamp: set.timestamp }),
-    ...('timeout' in set && set.timeout !== undefined && def.type !== 'defLightVector'
-      ? { timeout: set.timeout }
-      : {}),
-    members,
-  } as DefVector;
 }
 
 /**
@@ -81,7 +54,8 @@ export class DeviceCache {
     } else if (isSetVector(message)) {
       const vectors = this.devices.get(message.device)?.vectors;
       const def = vectors?.get(message.name);
-      if (vectors && def) vectors.set(message.name, withValues(def, message));
+      // The cached definition carries the latest values, not the last note.
+      if (vectors && def) vectors.set(message.name, { ...applySetVector(def, message), message: undefined });
     } else if (message.type === 'delProperty') {
       if (message.name === undefined) this.devices.delete(message.device);
       else this.devices.get(message.device)?.vectors.delete(message.name);

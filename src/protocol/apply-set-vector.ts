@@ -1,5 +1,5 @@
 import { match } from 'ts-pattern';
-import type { DefNumber, DefVector, OneNumber, SetVector } from '../protocol/messages.js';
+import type { DefNumber, DefVector, OneNumber, SetVector } from './messages.js';
 
 function mergeMembers<M extends { readonly name: string }, U extends { readonly name: string }>(
   members: readonly M[],
