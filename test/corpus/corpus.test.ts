@@ -142,12 +142,14 @@ describe.each(fixtureNames)('%s', (name) => {
     expect(split.messages).toStrictEqual(messages);
   });
 
-  it.runIf(readFixture(name).length <= byteAtATimeLimit)('parses the same one byte at a time', async () => {
-    const { messages } = await parseWholeFixture(name);
-    const split = await parseChunks(byteChunks(readFixture(name)));
-    expect(split.problems).toEqual([]);
-    expect(split.messages).toStrictEqual(messages);
-  });
+  if (readFixture(name).length <= byteAtATimeLimit) {
+    it('parses the same one byte at a time', async () => {
+      const { messages } = await parseWholeFixture(name);
+      const split = await parseChunks(byteChunks(readFixture(name)));
+      expect(split.problems).toEqual([]);
+      expect(split.messages).toStrictEqual(messages);
+    });
+  }
 });
 
 /**
