@@ -132,6 +132,13 @@ export function socketSink(socket: Socket, options: SocketSinkOptions = {}): Obs
     queuedBytes = 0;
     byKey.clear();
   };
+  // A definition or deletion queued after an update: later updates must not
+  // merge into the one before it, which would carry them ahead of it.
+  const forgetUpdatesOf = (message: IndiMessage): void => {
+    if (!('device' in message) || message.device === undefined) return;
+    if ('name' in message && message.name !== undefined) byKey.delete(`${message.device}\u0000${message.name}`);
+    else byKey.clear();
+  };
   const replaceQueued = (key: string, message: IndiMessage): IndiMessage => {
     const at = byKey.get(key);
     const older = at === undefined ? undefined : queue[at];
@@ -161,6 +168,7 @@ export function socketSink(socket: Socket, options: SocketSinkOptions = {}): Obs
         return;
       }
       if (key !== undefined) byKey.set(key, queue.length);
+      else forgetUpdatesOf(message);
       queue.push({ message, bytes, key });
       queuedBytes += bytes.length;
       schedule();
