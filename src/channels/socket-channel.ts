@@ -51,7 +51,13 @@ export function socketChannel(socket: Socket, options: SocketChannelOptions = {}
     onOverflow: (queuedBytes) => events$.next({ type: 'queueOverflow', channel: id, queuedBytes }),
     onBlobDropped: (message, queuedBytes) => {
       if (message.type === 'setBLOBVector' || message.type === 'newBLOBVector') {
-        events$.next({ type: 'blobDropped', channel: id, device: message.device, name: message.name, queuedBytes });
+        events$.next({
+          type: 'blobDropped',
+          channel: id,
+          device: message.device,
+          name: message.name,
+          queuedBytes,
+        });
       }
     },
   });

@@ -136,7 +136,8 @@ export function socketSink(socket: Socket, options: SocketSinkOptions = {}): Obs
   // merge into the one before it, which would carry them ahead of it.
   const forgetUpdatesOf = (message: IndiMessage): void => {
     if (!('device' in message) || message.device === undefined) return;
-    if ('name' in message && message.name !== undefined) byKey.delete(`${message.device}\u0000${message.name}`);
+    if ('name' in message && message.name !== undefined)
+      byKey.delete(`${message.device}\u0000${message.name}`);
     else byKey.clear();
   };
   const replaceQueued = (key: string, message: IndiMessage): IndiMessage => {
@@ -158,7 +159,8 @@ export function socketSink(socket: Socket, options: SocketSinkOptions = {}): Obs
       const message = key !== undefined && behind ? replaceQueued(key, incoming) : incoming;
       const bytes = encodeIndi(message);
       if (isBlobMessage(message)) {
-        const streaming = maxStreamBytes > 0 && message.members.some((blob) => blob.format.includes('stream'));
+        const streaming =
+          maxStreamBytes > 0 && message.members.some((blob) => blob.format.includes('stream'));
         if (waiting() + bytes.length > maxQueueBytes || (streaming && waiting() > maxStreamBytes)) {
           options.onBlobDropped?.(message, waiting());
           return;

@@ -34,7 +34,12 @@ const camera = defineDevice('Example Camera', {
     group: 'Main Control',
     members: { CCD_EXPOSURE_VALUE: { label: 'Duration (s)', format: '%5.2f', min: 0, max: 60, step: 0.1 } },
   }),
-  CCD1: blobVector({ label: 'Image', group: 'Image', perm: 'ro', members: { CCD1: { label: 'Image', format: '.fits' } } }),
+  CCD1: blobVector({
+    label: 'Image',
+    group: 'Image',
+    perm: 'ro',
+    members: { CCD1: { label: 'Image', format: '.fits' } },
+  }),
 });
 
 /**

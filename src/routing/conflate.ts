@@ -3,7 +3,11 @@ import type { IndiMessage, OneLight, OneNumber, OneText, SetVector } from '../pr
 type Conflatable = Extract<SetVector, { type: 'setNumberVector' | 'setTextVector' | 'setLightVector' }>;
 
 function isConflatable(message: IndiMessage): message is Conflatable {
-  return message.type === 'setNumberVector' || message.type === 'setTextVector' || message.type === 'setLightVector';
+  return (
+    message.type === 'setNumberVector' ||
+    message.type === 'setTextVector' ||
+    message.type === 'setLightVector'
+  );
 }
 
 /**
@@ -40,25 +44,35 @@ export function conflationKey(message: IndiMessage): string | undefined {
 export function conflate(older: IndiMessage, newer: IndiMessage): IndiMessage | undefined {
   if (!isConflatable(older) || !isConflatable(newer) || older.type !== newer.type) return undefined;
   if (older.device !== newer.device || older.name !== newer.name) return undefined;
-  if (older.message !== undefined || (older.state ?? newer.state) !== (newer.state ?? older.state)) return undefined;
+  if (older.message !== undefined || (older.state ?? newer.state) !== (newer.state ?? older.state))
+    return undefined;
   const ranged = (member: OneNumber | OneText | OneLight): boolean =>
     'min' in member || 'max' in member || 'step' in member;
   const keepsNothingOlder =
     (older.state === undefined || newer.state !== undefined) &&
-    (!('timeout' in older) || older.timeout === undefined || ('timeout' in newer && newer.timeout !== undefined)) &&
+    (!('timeout' in older) ||
+      older.timeout === undefined ||
+      ('timeout' in newer && newer.timeout !== undefined)) &&
     !older.members.some(ranged) &&
     older.members.every((member) => newer.members.some((update) => update.name === member.name));
   if (keepsNothingOlder) return newer;
-  const newest = new Map<string, OneNumber | OneText | OneLight>(newer.members.map((member) => [member.name, member]));
+  const newest = new Map<string, OneNumber | OneText | OneLight>(
+    newer.members.map((member) => [member.name, member]),
+  );
   // A member keeps what the newer update does not say (libindi moves a number's range once, then sends values).
   const members = [
     ...older.members.map((member) => ({ ...member, ...newest.get(member.name) })),
     ...newer.members.filter((member) => !older.members.some((old) => old.name === member.name)),
   ];
-  const timeout = 'timeout' in newer && newer.timeout !== undefined ? newer.timeout : 'timeout' in older ? older.timeout : undefined;
+  const timeout =
+    'timeout' in newer && newer.timeout !== undefined
+      ? newer.timeout
+      : 'timeout' in older
+        ? older.timeout
+        : undefined;
   return {
     ...newer,
-    ...(newer.state ?? older.state ? { state: newer.state ?? older.state } : {}),
+    ...((newer.state ?? older.state) ? { state: newer.state ?? older.state } : {}),
     ...(timeout === undefined ? {} : { timeout }),
     members,
   } as IndiMessage;

@@ -28,8 +28,7 @@ export function forDriver(get: GetProperties): GetProperties {
   if (get.version === '1.7' && get.device !== '*') return get;
   let fixed = driverGetProperties.get(get);
   if (!fixed) {
-    fixed =
-      get.device === '*' ? { type: 'getProperties', version: '1.7' } : { ...get, version: '1.7' };
+    fixed = get.device === '*' ? { type: 'getProperties', version: '1.7' } : { ...get, version: '1.7' };
     driverGetProperties.set(get, fixed);
   }
   return fixed;
@@ -147,7 +146,8 @@ export function routeTo(
     case 'newSwitchVector':
     case 'newBLOBVector':
       if (from.kind === 'driver') return undefined;
-      if (isPlainClient(state, target)) return toClient(state, target, message.device, message) ? message : undefined;
+      if (isPlainClient(state, target))
+        return toClient(state, target, message.device, message) ? message : undefined;
       return state.owners.get(message.device) === target.id ? message : undefined;
     case 'message':
       if (message.device !== undefined) return deviceTraffic(state, from, message.device, message, target);

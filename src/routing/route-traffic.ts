@@ -37,7 +37,9 @@ function orphanedDevices(state: RoutingState, event: TrafficEvent): TrafficEvent
  * const routed$ = traffic$.pipe(routeTraffic(), share());
  * ```
  */
-export function routeTraffic(initial: RoutingState = emptyRoutingState): OperatorFunction<TrafficEvent, RoutedStep> {
+export function routeTraffic(
+  initial: RoutingState = emptyRoutingState,
+): OperatorFunction<TrafficEvent, RoutedStep> {
   return (traffic$) =>
     new Observable<RoutedStep>((subscriber) => {
       let state = initial;

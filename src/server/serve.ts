@@ -125,7 +125,12 @@ export function serve(options: ServeOptions = {}): Observable<ServerEvent> {
       }
       openClients += 1;
       socket.once('close', () => (openClients -= 1));
-      const queue = { maxQueueBytes: options.maxQueueBytes, maxStreamBytes: options.maxStreamBytes, conflationKey, conflate };
+      const queue = {
+        maxQueueBytes: options.maxQueueBytes,
+        maxStreamBytes: options.maxStreamBytes,
+        conflationKey,
+        conflate,
+      };
       return of(socketChannel(socket, { queue }));
     };
 
