@@ -44,7 +44,37 @@ export const rxindiEntry = process.env.RXINDI_CLI ?? join(repoRoot, 'src/cli/mai
 export interface ServerProcess {
   readonly name: string;
   readonly port: number;
+  /** The server's own pid (its process group leader is the `timeout` guard, `process.pid`). */
+  readonly pid: number;
   readonly process: TestProcess;
+}
+
+/**
+ * Seconds a server may live at most. Every server runs under coreutils'
+ * `timeout`, which leads its process group and SIGKILLs the whole group
+ * (server and drivers) when the time is up: a test run that is itself
+ * killed (so that afterEach never runs) leaves nothing behind for long.
+ */
+const lifetimeSeconds = 150;
+
+/** Starts `file` under the `timeout` guard; resolves with the server's own pid once it runs. */
+async function startGuarded(
+  file: string,
+  args: readonly string[],
+  home: string,
+): Promise<{ readonly child: TestProcess; readonly pid: number }> {
+  const child = startProcess('timeout', ['-s', 'KILL', String(lifetimeSeconds), file, ...args], {
+    env: { HOME: home },
+  });
+  const pid = await waitUntil(`${file} to start`, () => {
+    try {
+      const [first] = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(' ');
+      return first ? Number(first) : undefined;
+    } catch {
+      return undefined;
+    }
+  });
+  return { child, pid };
 }
 
 /** Every server started by this file's tests, and the pids it killed on purpose. */
@@ -65,15 +95,15 @@ export async function stopAll(): Promise<void> {
 /** What went wrong with the other servers: those that exited without being killed by the test (a crash). */
 function crashedServers(except?: ServerProcess): string {
   const crashed = [...servers].filter(
-    (server) => server !== except && !killedOnPurpose.has(server.process.pid) && !pidRunning(server.process.pid),
+    (server) => server !== except && !killedOnPurpose.has(server.pid) && !pidRunning(server.pid),
   );
   return crashed.map((server) => `\n${describeServer(server, 30)}`).join('');
 }
 
 /** The last lines a server wrote to stderr, and whether it is still running, for failure messages. */
 export function describeServer(server: ServerProcess, lines = 12): string {
-  const state = pidRunning(server.process.pid) ? 'running' : 'NOT RUNNING (exited)';
-  return `${server.name} (port ${server.port}, pid ${server.process.pid}) is ${state}; its last stderr lines:\n  ${server.process.stderr.slice(-lines).join('\n  ')}`;
+  const state = pidRunning(server.pid) ? 'running' : 'NOT RUNNING (exited)';
+  return `${server.name} (port ${server.port}, pid ${server.pid}) is ${state}; its last stderr lines:\n  ${server.process.stderr.slice(-lines).join('\n  ')}`;
 }
 
 /** A failure message with the state of the server concerned and of any server that crashed. */
@@ -82,8 +112,8 @@ function failure(message: string, server: ServerProcess): Error {
 }
 
 /** Throws, with the server's last words, unless every server is still running. */
-export function expectRunning(...servers: ServerProcess[]): void {
-  const dead = servers.filter((server) => !pidRunning(server.process.pid));
+export function expectRunning(...expected: ServerProcess[]): void {
+  const dead = expected.filter((server) => !pidRunning(server.pid));
   if (dead.length > 0) throw new Error(dead.map((server) => describeServer(server, 30)).join('\n'));
   const crashed = crashedServers();
   if (crashed !== '') throw new Error(`a server crashed:${crashed}`);
@@ -99,13 +129,13 @@ export async function startRxindi(
   args: readonly string[],
   options: { readonly home: string; readonly port?: number },
 ): Promise<ServerProcess> {
-  const child = startProcess(
+  const { child, pid } = await startGuarded(
     process.execPath,
     ['--import', 'tsx', rxindiEntry, '-v', '-p', String(options.port ?? 0), ...args],
-    { env: { HOME: options.home } },
+    options.home,
   );
   const [, port = ''] = await child.waitForStderr(/listening to port (\d+) on /, { timeout: 15_000 });
-  const server = { name, port: Number(port), process: child };
+  const server = { name, port: Number(port), pid, process: child };
   servers.add(server);
   return server;
 }
@@ -122,18 +152,20 @@ export async function startIndiserver(
 ): Promise<ServerProcess> {
   const port = options.port ?? (await freePort());
   const socketPath = `/tmp/indiserver-${randomBytes(6).toString('hex')}`;
-  const child = startProcess('indiserver', ['-v', '-u', socketPath, '-p', String(port), ...drivers], {
-    env: { HOME: options.home },
-  });
+  const { child, pid } = await startGuarded(
+    'indiserver',
+    ['-v', '-u', socketPath, '-p', String(port), ...drivers],
+    options.home,
+  );
   await child.waitForStderr(/listening to port \d+/, { timeout: 10_000 });
-  const server = { name, port, process: child };
+  const server = { name, port, pid, process: child };
   servers.add(server);
   return server;
 }
 
 /** SIGKILLs a server's process group (the server and its drivers) and waits until the server is gone. */
 export async function killServer(server: ServerProcess): Promise<void> {
-  killedOnPurpose.add(server.process.pid);
+  killedOnPurpose.add(server.pid);
   try {
     process.kill(-server.process.pid, 'SIGKILL');
   } catch {
@@ -152,15 +184,19 @@ export async function getProps(
   specs: readonly string[],
   seconds = 1,
 ): Promise<Map<string, string>> {
-  const result = await run('indi_getprop', ['-h', 'localhost', '-p', String(server.port), '-t', String(seconds), ...specs], {
-    timeout: seconds * 1000 + 10_000,
-  });
+  const result = await run(
+    'indi_getprop',
+    ['-h', 'localhost', '-p', String(server.port), '-t', String(seconds), ...specs],
+    {
+      timeout: seconds * 1000 + 10_000,
+    },
+  );
   const props = new Map<string, string>();
   for (const line of result.stdout.split('\n')) {
     const at = line.indexOf('=');
     if (at > 0) props.set(line.slice(0, at), line.slice(at + 1));
   }
-  if (props.size === 0 && !pidRunning(server.process.pid)) {
+  if (props.size === 0 && !pidRunning(server.pid)) {
     throw failure(`indi_getprop ${specs.join(' ')}: ${result.stderr.trim()}`, server);
   }
   return props;
@@ -205,7 +241,10 @@ export async function waitForDevices(
     },
     { timeout: 15_000, interval: 100, ...options },
   ).catch((error: unknown) => {
-    throw failure(`${error instanceof Error ? error.message : String(error)}: last saw ${JSON.stringify(last)}`, server);
+    throw failure(
+      `${error instanceof Error ? error.message : String(error)}: last saw ${JSON.stringify(last)}`,
+      server,
+    );
   });
 }
 
@@ -214,9 +253,14 @@ export async function waitForDevices(
  * with the server's last words, when it fails.
  */
 export async function setProp(server: ServerProcess, spec: string): Promise<void> {
-  const result = await run('indi_setprop', ['-h', 'localhost', '-p', String(server.port), spec], { timeout: 15_000 });
+  const result = await run('indi_setprop', ['-h', 'localhost', '-p', String(server.port), spec], {
+    timeout: 15_000,
+  });
   if (result.code !== 0) {
-    throw failure(`indi_setprop ${spec} at ${server.name} exited ${String(result.code)}: ${result.stderr.trim()}`, server);
+    throw failure(
+      `indi_setprop ${spec} at ${server.name} exited ${String(result.code)}: ${result.stderr.trim()}`,
+      server,
+    );
   }
 }
 
@@ -237,7 +281,10 @@ export async function waitForProp(
     },
     { timeout: 10_000, interval: 200, ...options },
   ).catch((error: unknown) => {
-    throw failure(`${error instanceof Error ? error.message : String(error)} (last value: ${String(last)})`, server);
+    throw failure(
+      `${error instanceof Error ? error.message : String(error)} (last value: ${String(last)})`,
+      server,
+    );
   });
 }
 
@@ -267,7 +314,9 @@ export function isAbout(
 ): (message: IndiMessage) => boolean {
   return (message) => {
     const about = nameOf(message);
-    return types.includes(message.type) && about.device === device && (name === undefined || about.name === name);
+    return (
+      types.includes(message.type) && about.device === device && (name === undefined || about.name === name)
+    );
   };
 }
 
@@ -297,7 +346,10 @@ export function switchValue(message: IndiMessage, element: string): string | und
 export function sexagesimal(text: string): number {
   const trimmed = text.trim();
   const sign = trimmed.startsWith('-') ? -1 : 1;
-  const [degrees = 0, minutes = 0, seconds = 0] = trimmed.replace(/^[-+]/, '').split(/[\s:]+/).map(Number);
+  const [degrees = 0, minutes = 0, seconds = 0] = trimmed
+    .replace(/^[-+]/, '')
+    .split(/[\s:]+/)
+    .map(Number);
   return sign * (degrees + minutes / 60 + seconds / 3600);
 }
 
@@ -312,7 +364,10 @@ export function fitsHeader(path: string): Map<string, string> {
     if (card.slice(8, 10) !== '= ') continue;
     const value = card.slice(10);
     const quoted = /^\s*'((?:[^']|'')*)'/.exec(value);
-    header.set(keyword, quoted?.[1] !== undefined ? quoted[1].replace(/''/g, "'") : (value.split('/')[0] ?? '').trim());
+    header.set(
+      keyword,
+      quoted?.[1] !== undefined ? quoted[1].replace(/''/g, "'") : (value.split('/')[0] ?? '').trim(),
+    );
   }
   return header;
 }

@@ -42,11 +42,13 @@ async function controlTelescope(near: ServerProcess, home: ServerProcess): Promi
 
   // Near the pole, where the simulator starts: a slew of a few seconds.
   await setProp(near, `${telescope}.EQUATORIAL_EOD_COORD.RA;DEC=3;80`);
-  const targetRa = `${telescope}.TARGET_EOD_COORD.RA`;
-  const targetDec = `${telescope}.TARGET_EOD_COORD.DEC`;
-  const target = await getProps(home, [targetRa, targetDec]);
-  expect([target.get(targetRa), target.get(targetDec)]).toEqual(['3', '80']);
-  const close = (wanted: number, tolerance: number) => (value: string) => Math.abs(Number(value) - wanted) < tolerance;
+  // indi_setprop returns once it has sent the request: wait for the driver to take it.
+  await waitForProp(home, `${telescope}.TARGET_EOD_COORD.DEC`, '80');
+  expect(
+    (await getProps(home, [`${telescope}.TARGET_EOD_COORD.RA`])).get(`${telescope}.TARGET_EOD_COORD.RA`),
+  ).toBe('3');
+  const close = (wanted: number, tolerance: number) => (value: string) =>
+    Math.abs(Number(value) - wanted) < tolerance;
   await waitForProp(home, `${telescope}.EQUATORIAL_EOD_COORD.DEC`, close(80, 0.01), { timeout: 20_000 });
   await waitForProp(home, `${telescope}.EQUATORIAL_EOD_COORD.RA`, close(3, 0.05), { timeout: 10_000 });
   // …and the client at the near end sees where it went.
@@ -56,8 +58,12 @@ async function controlTelescope(near: ServerProcess, home: ServerProcess): Promi
 describe('links between rxindi and indiserver', () => {
   it('rxindi --remote to an indiserver: indi_getprop lists its telescope, indi_setprop connects and slews it', async () => {
     const home = tempDir();
-    const indiserver = await startIndiserver('indiserver (telescope)', ['indi_simulator_telescope'], { home });
-    const rxindi = await startRxindi('rxindi --remote', ['--remote', `localhost:${indiserver.port}`], { home });
+    const indiserver = await startIndiserver('indiserver (telescope)', ['indi_simulator_telescope'], {
+      home,
+    });
+    const rxindi = await startRxindi('rxindi --remote', ['--remote', `localhost:${indiserver.port}`], {
+      home,
+    });
     await rxindi.process.waitForStderr(new RegExp(`Remote localhost:${indiserver.port}: connected`));
     await waitForDevices(rxindi, [telescope]);
 
@@ -68,9 +74,13 @@ describe('links between rxindi and indiserver', () => {
   it('indiserver with "Telescope Simulator"@host:port to an rxindi: indilib lists and controls the telescope', async () => {
     const home = tempDir();
     const rxindi = await startRxindi('rxindi (telescope)', ['indi_simulator_telescope'], { home });
-    const indiserver = await startIndiserver('indiserver (remote driver)', [`"${telescope}"@localhost:${rxindi.port}`], {
-      home,
-    });
+    const indiserver = await startIndiserver(
+      'indiserver (remote driver)',
+      [`"${telescope}"@localhost:${rxindi.port}`],
+      {
+        home,
+      },
+    );
     await waitForDevices(indiserver, [telescope]);
     // Only that device, and its full definition (DRIVER_INFO is defined by the driver at rxindi).
     expect(await deviceNames(indiserver)).toEqual([telescope]);
