@@ -46,7 +46,10 @@ export class ListenError extends Error {
  */
 export function listenTcp(host: string, port: number): Observable<ListenEvent> {
   return new Observable<ListenEvent>((subscriber) => {
-    const server = createServer((socket) => subscriber.next({ type: 'connection', socket }));
+    // Half-open: a client that ends its stream after a request still gets the answers.
+    const server = createServer({ allowHalfOpen: true }, (socket) =>
+      subscriber.next({ type: 'connection', socket }),
+    );
     server.once('error', (error: NodeJS.ErrnoException) =>
       subscriber.error(new ListenError(host, port, error.code, error)),
     );

@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { Subject, share } from 'rxjs';
+import { EMPTY, Subject, concat, defer, ignoreElements, share, timer } from 'rxjs';
 import { parseIndi, type ParseIndiOptions } from '../protocol/parse-indi.js';
 import { serializeIndi } from '../protocol/serialize-indi.js';
 import { indiTimestamp } from '../protocol/timestamp.js';
@@ -14,6 +14,12 @@ export interface SocketChannelOptions {
   readonly kind?: 'client' | 'remote';
   /** Parser limits. */
   readonly parse?: Omit<ParseIndiOptions, 'onProblem'>;
+  /**
+   * Milliseconds a peer that half-closed (sent end of stream but still reads)
+   * keeps receiving before the channel closes. Needs a socket that allows
+   * half-open connections, as {@link listenTcp}'s do. Default 1000.
+   */
+  readonly halfClosedGraceMs?: number;
   /** How a slow peer is treated: budgets and conflation (see {@link socketSink}). */
   readonly queue?: Omit<SocketSinkOptions, 'onOverflow' | 'onBlobDropped'>;
 }
@@ -39,13 +45,18 @@ export function socketChannel(socket: Socket, options: SocketChannelOptions = {}
     }),
   );
   socket.setNoDelay(true);
-  const messages$ = streamBytes(socket).pipe(
-    parseIndi({
-      ...options.parse,
-      onProblem: (error) => events$.next({ type: 'protocolError', channel: id, error }),
-    }),
-    share(),
-  );
+  // A peer that half-closes after its request (`nc -N`, a script piping one
+  // getProperties) still gets the answers that follow for a moment.
+  const answersAfterEnd$ = defer(() => (socket.writable ? timer(options.halfClosedGraceMs ?? 1000) : EMPTY));
+  const messages$ = concat(
+    streamBytes(socket).pipe(
+      parseIndi({
+        ...options.parse,
+        onProblem: (error) => events$.next({ type: 'protocolError', channel: id, error }),
+      }),
+    ),
+    answersAfterEnd$.pipe(ignoreElements()),
+  ).pipe(share());
   const sink = socketSink(socket, {
     ...options.queue,
     onOverflow: (queuedBytes) => events$.next({ type: 'queueOverflow', channel: id, queuedBytes }),

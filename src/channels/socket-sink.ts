@@ -126,7 +126,9 @@ export function socketSink(socket: Socket, options: SocketSinkOptions = {}): Obs
     options.onOverflow?.(waiting());
     const note = `rxindi: you are more than ${Math.round(maxQueueBytes / 1048576)} MB behind; disconnecting (the server's -m limit)`;
     socket.end(serializeIndi({ type: 'message', timestamp: indiTimestamp(), message: note }));
-    setTimeout(() => socket.destroy(), 1000).unref();
+    // What is still buffered is bounded (under behindBytes): give a stalled
+    // client a minute to read up to the note that says why it was cut off.
+    setTimeout(() => socket.destroy(), 60_000).unref();
     queue = [];
     head = 0;
     queuedBytes = 0;

@@ -124,7 +124,14 @@ export function serve(options: ServeOptions = {}): Observable<ServerEvent> {
         return EMPTY;
       }
       openClients += 1;
-      socket.once('close', () => (openClients -= 1));
+      // The slot frees as soon as the client ends its stream, not after the half-close grace.
+      let released = false;
+      const release = (): void => {
+        if (!released) openClients -= 1;
+        released = true;
+      };
+      socket.once('end', release);
+      socket.once('close', release);
       const queue = {
         maxQueueBytes: options.maxQueueBytes,
         maxStreamBytes: options.maxStreamBytes,
