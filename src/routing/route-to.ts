@@ -44,27 +44,15 @@ function isPlainClient(state: RoutingState, target: ChannelRef): boolean {
 }
 
 /**
- * Device traffic towards a client or a linked server: only what it asked for
- * with `getProperties` (as indiserver, a connection that asked for nothing
- * gets no device traffic), then its BLOB policy.
+ * Device traffic towards a channel: only what it asked for with
+ * `getProperties` (a client's interest, a driver's snoops; as in indiserver, a
+ * connection that asked for nothing gets no device traffic), then its BLOB
+ * policy (INDI 1.7: BLOBs only where it enabled them).
  */
-function toClient(state: RoutingState, target: ChannelRef, device: string, message: IndiMessage): boolean {
+function wants(state: RoutingState, target: ChannelRef, device: string, message: IndiMessage): boolean {
   const name = nameOf(message);
   const interest = state.interests.get(target.id);
   if (!interest || !isInterested(interest, device, name)) return false;
-  return passesBlobPolicy(
-    state.blobPolicies.get(target.id) ?? neverBlobs,
-    device,
-    name,
-    isBlobMessage(message),
-  );
-}
-
-/** Device traffic towards a driver: only what it snoops, BLOBs only if it enabled them (INDI 1.7). */
-function toSnooper(state: RoutingState, target: ChannelRef, device: string, message: IndiMessage): boolean {
-  const name = nameOf(message);
-  const snoops = state.interests.get(target.id);
-  if (!snoops || !isInterested(snoops, device, name)) return false;
   return passesBlobPolicy(
     state.blobPolicies.get(target.id) ?? neverBlobs,
     device,
@@ -93,11 +81,7 @@ function deviceTraffic(
   target: ChannelRef,
 ): IndiMessage | undefined {
   if (!speaksForDevices(state, from) || !isOwnerOf(state, from, device)) return undefined;
-  const wanted =
-    target.kind === 'driver'
-      ? toSnooper(state, target, device, message)
-      : toClient(state, target, device, message);
-  return wanted ? message : undefined;
+  return wants(state, target, device, message) ? message : undefined;
 }
 
 /** What a channel is sent back for its own message: ping answers, and the handshake of a linking server. */
@@ -147,7 +131,7 @@ export function routeTo(
     case 'newBLOBVector':
       if (from.kind === 'driver') return undefined;
       if (isPlainClient(state, target))
-        return toClient(state, target, message.device, message) ? message : undefined;
+        return wants(state, target, message.device, message) ? message : undefined;
       return state.owners.get(message.device) === target.id ? message : undefined;
     case 'message':
       if (message.device !== undefined) return deviceTraffic(state, from, message.device, message, target);
