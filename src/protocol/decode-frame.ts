@@ -24,7 +24,7 @@ export class FrameDecoder {
   private readonly saxes = new SaxesReader();
   /** Where the frame being decoded starts, and its XML, for problem reports. */
   private offset = 0;
-  private xml = '';
+  private xml: Buffer = Buffer.alloc(0);
   private readonly warn = (detail: string): void => {
     this.report('unknown-attribute', detail);
   };
@@ -37,7 +37,7 @@ export class FrameDecoder {
     this.offset = frame.offset;
     this.xml = xml;
     if (payloadProblem !== undefined) return this.report('bad-base64', payloadProblem);
-    const element = scanElement(xml) ?? this.saxes.read(xml);
+    const element = scanElement(xml) ?? this.saxes.read(xml.toString('utf8'));
     const message = element instanceof Refusal ? element : toMessage(element, payloads, this.warn);
     if (message instanceof Refusal) return this.report(message.reason, message.detail);
     rememberOriginalText(message, frame.bytes);
@@ -45,7 +45,9 @@ export class FrameDecoder {
   }
 
   private report(reason: IndiProtocolErrorReason, detail: string): undefined {
-    this.onProblem(new IndiProtocolError(reason, detail, this.offset, excerptOf(this.xml)));
+    // The excerpt is at most 80 UTF-16 units, so 320 bytes (at least 106 units) decode all it shows.
+    const excerpt = excerptOf(this.xml.toString('utf8', 0, 320));
+    this.onProblem(new IndiProtocolError(reason, detail, this.offset, excerpt));
     return undefined;
   }
 }

@@ -1,7 +1,7 @@
 /** A framed element with the text of its `oneBLOB`s cut out. */
 export interface ExtractedPayloads {
-  /** The element's XML with every `oneBLOB` emptied. */
-  readonly xml: string;
+  /** The element's bytes with every `oneBLOB` emptied (the frame's own bytes when it holds none). */
+  readonly xml: Buffer;
   /** Each `oneBLOB`'s base64 text without whitespace, in document order. */
   readonly payloads: readonly string[];
   /** Why a payload is not base64, when one is not. */
@@ -23,6 +23,7 @@ for (const char of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01234567
 }
 for (const char of ' \t\r\n') byteClass[char.charCodeAt(0)] = 2;
 
+const noPayloads: readonly string[] = [];
 const blobVector = /^<(set|new)BLOBVector[\s/>]/;
 const openBlob = Buffer.from('<oneBLOB');
 const closeBlob = Buffer.from('</oneBLOB');
@@ -35,12 +36,12 @@ const closeBlob = Buffer.from('</oneBLOB');
  * @example
  * ```ts
  * extractBlobPayloads(Buffer.from("<setBLOBVector device='C' name='B'><oneBLOB name='I' size='1' format='.b'>QQ==</oneBLOB></setBLOBVector>"));
- * // { xml: "<setBLOBVector …><oneBLOB …></oneBLOB></setBLOBVector>", payloads: ['QQ=='] }
+ * // { xml: <Buffer of "<setBLOBVector …><oneBLOB …></oneBLOB></setBLOBVector>">, payloads: ['QQ=='] }
  * ```
  */
 export function extractBlobPayloads(bytes: Buffer): ExtractedPayloads {
-  if (!isBlobVector(bytes)) return { xml: bytes.toString('utf8'), payloads: [] };
-  const pieces: string[] = [];
+  if (!isBlobVector(bytes)) return { xml: bytes, payloads: noPayloads };
+  const pieces: Buffer[] = [];
   const payloads: string[] = [];
   let copied = 0;
   let at = bytes.indexOf(openBlob);
@@ -54,19 +55,19 @@ export function extractBlobPayloads(bytes: Buffer): ExtractedPayloads {
       const payload = compactBase64(bytes, gt + 1, close);
       if (payload === undefined) {
         return {
-          xml: bytes.toString('utf8'),
-          payloads: [],
+          xml: bytes,
+          payloads: noPayloads,
           payloadProblem: 'a oneBLOB holds characters that are not base64',
         };
       }
-      pieces.push(bytes.toString('utf8', copied, gt + 1));
+      pieces.push(bytes.subarray(copied, gt + 1));
       payloads.push(payload);
       copied = close;
     }
     at = bytes.indexOf(openBlob, gt);
   }
-  pieces.push(bytes.toString('utf8', copied));
-  return { xml: pieces.join(''), payloads };
+  pieces.push(bytes.subarray(copied));
+  return { xml: Buffer.concat(pieces), payloads };
 }
 
 /** Whether the element is a `setBLOBVector` or `newBLOBVector`; the byte test rules out all others cheaply. */

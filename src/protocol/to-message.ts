@@ -4,9 +4,10 @@ import { parseNumber } from './numbers.js';
 import { indiSchema, isIndiElement, type AttributeSpec, type ValueKind } from './schema.js';
 
 /**
- * One XML element, as either reader of a frame produces it (the fast
- * {@link scanElement} or saxes): entities decoded, line ends and attribute
- * whitespace normalised as XML 1.0 requires.
+ * One XML element, as either reader of a frame produces it (`scanElement`,
+ * or `SaxesReader` for what that gives up on): entities decoded, line ends and
+ * attribute whitespace normalised as XML 1.0 requires. {@link toMessage}
+ * checks it against the schema, whichever reader it came from.
  */
 export interface XmlElement {
   readonly name: string;
@@ -17,7 +18,15 @@ export interface XmlElement {
   readonly children: XmlElement[];
 }
 
-/** Why a well-formed element is not a valid INDI message. */
+/**
+ * Why an element is not a valid INDI message (or, from `SaxesReader`, not
+ * well-formed XML): the reason and wording its `IndiProtocolError` gets.
+ *
+ * @example
+ * ```ts
+ * new Refusal('unknown-element', '<fooVector> is not an INDI element; skipped');
+ * ```
+ */
 export class Refusal {
   constructor(
     readonly reason: IndiProtocolErrorReason,
