@@ -33,10 +33,9 @@ export class FrameDecoder {
 
   /** The frame's message, or undefined when it was refused (and reported). */
   decode(frame: IndiFrame): IndiMessage | undefined {
-    const { xml, payloads, payloadProblem } = extractBlobPayloads(frame.bytes);
+    const { xml, payloads } = extractBlobPayloads(frame.bytes);
     this.offset = frame.offset;
     this.xml = xml;
-    if (payloadProblem !== undefined) return this.report('bad-base64', payloadProblem);
     const element = scanElement(xml) ?? this.saxes.read(xml.toString('utf8'));
     const message = element instanceof Refusal ? element : toMessage(element, payloads, this.warn);
     if (message instanceof Refusal) return this.report(message.reason, message.detail);

@@ -2,13 +2,17 @@
 export interface ExtractedPayloads {
   /** The element's bytes with every `oneBLOB` emptied (the frame's own bytes when it holds none). */
   readonly xml: Buffer;
-  /** Each `oneBLOB`'s base64 text without whitespace, in document order. */
-  readonly payloads: readonly string[];
-  /** Why a payload is not base64, when one is not. */
-  readonly payloadProblem?: string;
+  /** Where each `oneBLOB`'s base64 text is, in document order. */
+  readonly payloads: readonly BlobPayload[];
 }
 
-const LT = 0x3c;
+/** The base64 text of one `oneBLOB`, still in the bytes it arrived in. */
+export interface BlobPayload {
+  readonly bytes: Buffer;
+  readonly start: number;
+  readonly end: number;
+}
+
 const GT = 0x3e;
 const SLASH = 0x2f;
 const QUOTE = 0x22;
@@ -16,22 +20,22 @@ const APOSTROPHE = 0x27;
 /** The `B` of `<setBLOBVector` and `<newBLOBVector`. */
 const LETTER_B = 0x42;
 
-/** 1 for base64 alphabet bytes, 2 for XML whitespace, 0 for anything else. */
-const byteClass = new Uint8Array(256);
+/** 1 for the base64 alphabet. */
+const isBase64 = new Uint8Array(256);
 for (const char of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=') {
-  byteClass[char.charCodeAt(0)] = 1;
+  isBase64[char.charCodeAt(0)] = 1;
 }
-for (const char of ' \t\r\n') byteClass[char.charCodeAt(0)] = 2;
 
-const noPayloads: readonly string[] = [];
+const noPayloads: readonly BlobPayload[] = [];
 const blobVector = /^<(set|new)BLOBVector[\s/>]/;
 const openBlob = Buffer.from('<oneBLOB');
 const closeBlob = Buffer.from('</oneBLOB');
 
 /**
  * Cuts the base64 text out of a `setBLOBVector` / `newBLOBVector` element so
- * that the XML parser only sees the small rest: the payload is copied once,
- * without whitespace, by a byte loop, and never decoded.
+ * that the XML parser only sees the small rest. The payloads stay where they
+ * are: the server forwards BLOBs by their original bytes, and a payload's
+ * text is only made ({@link payloadText}) when someone reads it.
  *
  * @example
  * ```ts
@@ -42,7 +46,7 @@ const closeBlob = Buffer.from('</oneBLOB');
 export function extractBlobPayloads(bytes: Buffer): ExtractedPayloads {
   if (!isBlobVector(bytes)) return { xml: bytes, payloads: noPayloads };
   const pieces: Buffer[] = [];
-  const payloads: string[] = [];
+  const payloads: BlobPayload[] = [];
   let copied = 0;
   let at = bytes.indexOf(openBlob);
   while (at >= 0) {
@@ -50,18 +54,10 @@ export function extractBlobPayloads(bytes: Buffer): ExtractedPayloads {
     if (gt < 0) break;
     const close = bytes[gt - 1] === SLASH ? -1 : bytes.indexOf(closeBlob, gt);
     if (close < 0) {
-      payloads.push('');
+      payloads.push({ bytes, start: gt + 1, end: gt + 1 });
     } else {
-      const payload = compactBase64(bytes, gt + 1, close);
-      if (payload === undefined) {
-        return {
-          xml: bytes,
-          payloads: noPayloads,
-          payloadProblem: 'a oneBLOB holds characters that are not base64',
-        };
-      }
       pieces.push(bytes.subarray(copied, gt + 1));
-      payloads.push(payload);
+      payloads.push({ bytes, start: gt + 1, end: close });
       copied = close;
     }
     at = bytes.indexOf(openBlob, gt);
@@ -91,15 +87,24 @@ function endOfTag(bytes: Buffer, start: number): number {
   return -1;
 }
 
-/** The base64 text of bytes[start, end) without whitespace; undefined if it is not base64. */
-function compactBase64(bytes: Buffer, start: number, end: number): string | undefined {
+/**
+ * A payload's base64 characters, without the whitespace libindi wraps them
+ * in (72-character lines) or anything else that is not base64: the server
+ * forwards BLOBs without reading them, and a driver that needs the bytes
+ * checks their length against `size` when it decodes.
+ *
+ * @example
+ * ```ts
+ * payloadText({ bytes: Buffer.from('QUJD\nREVG'), start: 0, end: 9 }); // 'QUJDREVG'
+ * ```
+ */
+export function payloadText(payload: BlobPayload): string {
+  const { bytes, start, end } = payload;
   const out = Buffer.allocUnsafe(end - start);
   let length = 0;
   for (let i = start; i < end; i++) {
-    const byte = bytes[i] ?? LT;
-    const kind = byteClass[byte];
-    if (kind === 1) out[length++] = byte;
-    else if (kind !== 2) return undefined;
+    const byte = bytes[i] ?? 0;
+    if (isBase64[byte] === 1) out[length++] = byte;
   }
   return out.toString('latin1', 0, length);
 }

@@ -2,6 +2,7 @@ import { excerptOf, type IndiProtocolErrorReason } from './errors.js';
 import type { IndiMessage } from './messages.js';
 import { parseNumber } from './numbers.js';
 import { indiSchema, isIndiElement, type AttributeSpec, type ValueKind } from './schema.js';
+import { payloadText, type BlobPayload } from './extract-blob-payloads.js';
 
 /**
  * One XML element, as either reader of a frame produces it (`scanElement`,
@@ -44,8 +45,29 @@ const vocabularies: Partial<Record<ValueKind, readonly string[]>> = {
 };
 
 /**
+ * Gives a BLOB member a `value` that is made from its payload on first read
+ * and kept: forwarding a BLOB never pays for copying its base64 text.
+ */
+function lazyValue(member: Record<string, unknown>, payload: BlobPayload | undefined): void {
+  if (payload === undefined) {
+    member.value = '';
+    return;
+  }
+  Object.defineProperty(member, 'value', {
+    enumerable: true,
+    configurable: true,
+    get(): string {
+      const value = payloadText(payload);
+      Object.defineProperty(member, 'value', { value, enumerable: true, writable: false });
+      return value;
+    },
+  });
+}
+
+/**
  * Checks an element against the INDI schema and builds its message, fields
- * in schema order; BLOB members take their values from `payloads`, in order.
+ * in schema order; BLOB members take their values from `payloads`, in order,
+ * made into text only when read.
  * Unknown attributes are left out and reported to `warn`; anything else that
  * is not INDI refuses the whole element.
  *
@@ -57,7 +79,7 @@ const vocabularies: Partial<Record<ValueKind, readonly string[]>> = {
  */
 export function toMessage(
   element: XmlElement,
-  payloads: readonly string[],
+  payloads: readonly BlobPayload[],
   warn: (detail: string) => void,
 ): IndiMessage | Refusal {
   const type = element.name;
@@ -94,7 +116,7 @@ export function toMessage(
     const memberRefused = readAttributes(child, memberSpec.attributes, member, warn);
     if (memberRefused) return memberRefused;
     if (memberSpec.value === 'base64') {
-      member.value = payloads[payload++] ?? '';
+      lazyValue(member, payloads[payload++]);
     } else if (memberSpec.value !== undefined) {
       const value = readValue(memberSpec.value, child.text.trim());
       if (value instanceof Refusal) return inElement(child, value);
