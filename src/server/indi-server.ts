@@ -84,6 +84,9 @@ export class IndiServer {
     this.traffic$ = this.traffic.asObservable();
     this.stopped$ = this.done.asObservable();
     this.stopped = firstValueFrom(this.done, { defaultValue: undefined });
+    // A server that could not start rejects `stopped`; that is also reported on
+    // `events$` and by `run()`, so an unawaited `stopped` must not crash the process.
+    this.stopped.catch(() => undefined);
     for (const driver of options.drivers ?? []) this.addExDriver(driver);
     this.addDriver({
       id: 'rxindi',

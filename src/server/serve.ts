@@ -3,6 +3,7 @@ import {
   EMPTY,
   NEVER,
   Observable,
+  ReplaySubject,
   Subject,
   catchError,
   concat,
@@ -17,6 +18,7 @@ import {
   mergeMap,
   of,
   share,
+  take,
   takeUntil,
   tap,
   type Connectable,
@@ -112,6 +114,7 @@ export function serve(options: ServeOptions = {}): Observable<ServerEvent> {
     const remove$ = (options.remove$ ?? NEVER).pipe(share());
     const maxConnections = options.maxConnections ?? 10;
     let openClients = 0;
+    const listening$ = new ReplaySubject<void>(1);
     const tracing = options.traffic ?? false;
     const traced = typeof tracing === 'function' ? tracing : () => tracing;
 
@@ -148,15 +151,24 @@ export function serve(options: ServeOptions = {}): Observable<ServerEvent> {
             mergeMap((event) => {
               if (event.type === 'connection') return admit(event.socket);
               events$.next(event);
+              listening$.next();
               return EMPTY;
             }),
             takeUntil(stop$),
           );
-    const drivers$ = from(options.drivers ?? []).pipe(map((driver) => driverChannel(driver, options)));
-
-    const channels$: Connectable<Channel> = connectable(
-      merge(drivers$, clients$, options.channels$ ?? EMPTY).pipe(takeUntil(stop$)),
+    // Drivers start once the port is ours, as indiserver's do: a taken port
+    // then fails before any driver (or in-process channel) is started.
+    const ready$ = options.listen === false ? of(undefined) : listening$.pipe(take(1));
+    const drivers$ = ready$.pipe(
+      mergeMap(() =>
+        merge(
+          from(options.drivers ?? []).pipe(map((driver) => driverChannel(driver, options))),
+          options.channels$ ?? EMPTY,
+        ),
+      ),
     );
+
+    const channels$: Connectable<Channel> = connectable(merge(drivers$, clients$).pipe(takeUntil(stop$)));
 
     const trafficOf = (channel: Channel): Observable<TrafficEvent> => {
       const ref: ChannelRef = { id: channel.id, kind: channel.kind };

@@ -1,0 +1,101 @@
+/**
+ * Test support for examples/*.test.ts: runs an example as a real program
+ * (`node --import tsx examples/<name>.ts --port <port>`, in its own process
+ * group so that killAllProcesses also stops the drivers it starts) and waits
+ * for its one `listening on host:port` line.
+ */
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { freePort } from '../../test/helpers/free-port.js';
+import { repoRoot, run, startProcess, tempDir, type TestProcess } from '../../test/helpers/processes.js';
+import { waitUntil } from '../../test/helpers/wait-until.js';
+
+/** A running example and the port it listens on. */
+export interface RunningExample {
+  readonly example: TestProcess;
+  readonly port: number;
+}
+
+/** Runs `examples/<name>.ts --port <a free port>` and resolves once it listens. */
+export async function startExample(name: string, timeout = 15_000): Promise<RunningExample> {
+  const port = await freePort();
+  // A throw-away HOME: indilib drivers read and write ~/.indi.
+  const example = startProcess(
+    process.execPath,
+    ['--import', 'tsx', join(repoRoot, 'examples', `${name}.ts`), '--port', String(port)],
+    { env: { HOME: tempDir('rxindi-example-home-') } },
+  );
+  const exited = example.exited.then((exit) => {
+    throw new Error(
+      `${name} exited (${JSON.stringify(exit)}) before listening:\n${example.stderr.join('\n')}`,
+    );
+  });
+  const listening = waitUntil(
+    `${name} to print "listening on localhost:${port}" (stdout: ${JSON.stringify(example.stdout)})`,
+    () => example.stdout.includes(`listening on localhost:${port}`),
+    { timeout },
+  );
+  await Promise.race([listening, exited]);
+  // Exactly one line, the one above, is printed when ready.
+  if (example.stdout.length !== 1) throw new Error(`${name} printed ${JSON.stringify(example.stdout)}`);
+  return { example, port };
+}
+
+/** `indi_getprop -p port -t seconds specs…` as a map of `device.vector.member` → value. */
+export async function getprop(
+  port: number,
+  specs: readonly string[] = [],
+  seconds = 1,
+): Promise<Map<string, string>> {
+  const result = await run('indi_getprop', ['-p', String(port), '-t', String(seconds), ...specs], {
+    timeout: (seconds + 5) * 1000,
+  });
+  // Exit status 1 is "nothing found": an empty map.
+  if (result.code !== 0 && result.code !== 1)
+    throw new Error(`indi_getprop failed (${String(result.code)}): ${result.stderr}`);
+  const values = new Map<string, string>();
+  for (const line of result.stdout.split('\n')) {
+    const at = line.indexOf('=');
+    if (at > 0) values.set(line.slice(0, at), line.slice(at + 1));
+  }
+  return values;
+}
+
+/** `indi_setprop -p port specs…`: its exit code and stderr. */
+export async function setprop(
+  port: number,
+  ...specs: string[]
+): Promise<{ code: number | undefined; stderr: string }> {
+  const { code, stderr } = await run('indi_setprop', ['-p', String(port), ...specs]);
+  return { code, stderr };
+}
+
+/** Sends SIGTERM to the example alone (not its group) and resolves with how it ended. */
+export async function stopExample({ example }: RunningExample): Promise<Awaited<TestProcess['exited']>> {
+  process.kill(example.pid, 'SIGTERM');
+  return example.exited;
+}
+
+/** Runs `examples/<name>.ts --port <port>` to completion: its exit code and output. */
+export function runExample(
+  name: string,
+  port: number,
+): Promise<{ readonly stdout: string; readonly stderr: string; readonly code: number | undefined }> {
+  return run(
+    process.execPath,
+    ['--import', 'tsx', join(repoRoot, 'examples', `${name}.ts`), '--port', String(port)],
+    {
+      timeout: 15_000,
+      env: { HOME: tempDir('rxindi-example-home-') },
+    },
+  );
+}
+
+/** Occupies a free port on localhost (as another server would) until `close()`. */
+export async function takenPort(): Promise<{ readonly port: number; readonly close: () => Promise<void> }> {
+  const server = createServer((socket) => socket.destroy());
+  await new Promise<void>((resolve) => server.listen(0, 'localhost', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  return { port, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
