@@ -77,7 +77,13 @@ export { routeTraffic, type RoutedStep } from './routing/route-traffic.js';
 export { deliverTo } from './routing/deliver-to.js';
 export { DeviceCache } from './routing/device-cache.js';
 export { addInterest, isInterested, noInterest, type Interest } from './routing/interest.js';
-export { blobModeFor, enableBlob, neverBlobs, passesBlobPolicy, type BlobPolicy } from './routing/blob-policy.js';
+export {
+  blobModeFor,
+  enableBlob,
+  neverBlobs,
+  passesBlobPolicy,
+  type BlobPolicy,
+} from './routing/blob-policy.js';
 export { conflate, conflationKey } from './routing/conflate.js';
 
 export { serve, type DriverCommand, type ServeOptions, type ServerEvent } from './server/serve.js';
@@ -127,7 +133,12 @@ export type {
   VectorValues,
   WritableVectorOptions,
 } from './driver/vector-definition.js';
-export { indiDriver, type IndiDriver, type IndiDriverOptions, type SnoopOptions } from './driver/indi-driver.js';
+export {
+  indiDriver,
+  type IndiDriver,
+  type IndiDriverOptions,
+  type SnoopOptions,
+} from './driver/indi-driver.js';
 export type { DeviceRequest, VectorNameOf, VectorOf } from './driver/vector-of.js';
 export type { VectorRequest } from './driver/vector-request.js';
 export type { RequestHandler } from './driver/run-handler.js';

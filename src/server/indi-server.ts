@@ -34,6 +34,9 @@ export interface TrafficRecord {
   readonly message: IndiMessage;
 }
 
+/** The channel `sendMessage` speaks through; not reported as a connection. */
+const announcer = 'rxindi';
+
 const noSink: Observer<IndiMessage> = {
   next: () => undefined,
   error: () => undefined,
@@ -89,7 +92,7 @@ export class IndiServer {
     this.stopped.catch(() => undefined);
     for (const driver of options.drivers ?? []) this.addExDriver(driver);
     this.addDriver({
-      id: 'rxindi',
+      id: announcer,
       kind: 'driver',
       messages$: this.announcements$,
       sink: noSink,
@@ -201,6 +204,8 @@ export class IndiServer {
     };
     serve(options).subscribe({
       next: (event) => {
+        if ((event.type === 'connected' || event.type === 'disconnected') && event.channel === announcer)
+          return;
         if (event.type === 'listening') this.listeningPort = event.port;
         if (event.type === 'traffic') this.traffic.next(event);
         this.events.next(event);
