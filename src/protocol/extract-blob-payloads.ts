@@ -1,3 +1,5 @@
+import { endOfTag } from './end-of-tag.js';
+
 /** A framed element with the text of its `oneBLOB`s cut out. */
 export interface ExtractedPayloads {
   /** The element's bytes with every `oneBLOB` emptied (the frame's own bytes when it holds none). */
@@ -13,10 +15,7 @@ export interface BlobPayload {
   readonly end: number;
 }
 
-const GT = 0x3e;
 const SLASH = 0x2f;
-const QUOTE = 0x22;
-const APOSTROPHE = 0x27;
 /** The `B` of `<setBLOBVector` and `<newBLOBVector`. */
 const LETTER_B = 0x42;
 
@@ -50,7 +49,7 @@ export function extractBlobPayloads(bytes: Buffer): ExtractedPayloads {
   let copied = 0;
   let at = bytes.indexOf(openBlob);
   while (at >= 0) {
-    const gt = endOfTag(bytes, at);
+    const gt = endOfTag(bytes, at + 1);
     if (gt < 0) break;
     const close = bytes[gt - 1] === SLASH ? -1 : bytes.indexOf(closeBlob, gt);
     if (close < 0) {
@@ -69,22 +68,6 @@ export function extractBlobPayloads(bytes: Buffer): ExtractedPayloads {
 /** Whether the element is a `setBLOBVector` or `newBLOBVector`; the byte test rules out all others cheaply. */
 function isBlobVector(bytes: Buffer): boolean {
   return bytes[4] === LETTER_B && blobVector.test(bytes.toString('latin1', 0, 16));
-}
-
-/** The `>` that ends the tag starting at `start`, skipping quoted attribute values. */
-function endOfTag(bytes: Buffer, start: number): number {
-  let quote = 0;
-  for (let i = start; i < bytes.length; i++) {
-    const byte = bytes[i];
-    if (quote !== 0) {
-      if (byte === quote) quote = 0;
-    } else if (byte === QUOTE || byte === APOSTROPHE) {
-      quote = byte;
-    } else if (byte === GT) {
-      return i;
-    }
-  }
-  return -1;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { Observable, type OperatorFunction } from 'rxjs';
+import { endOfTag } from './end-of-tag.js';
 import { IndiProtocolError, excerptOf } from './errors.js';
 
 /** One complete top-level element, as the bytes that arrived. */
@@ -21,12 +22,9 @@ export interface FrameIndiOptions {
 }
 
 const LT = 0x3c;
-const GT = 0x3e;
 const SLASH = 0x2f;
 const QUESTION = 0x3f;
 const BANG = 0x21;
-const QUOTE = 0x22;
-const APOSTROPHE = 0x27;
 
 const isSpace = (byte: number | undefined): boolean =>
   byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
@@ -164,14 +162,14 @@ class Framer {
       return this.failure('malformed-xml', 'INDI does not allow DOCTYPE or CDATA here', at);
     }
     if (next === SLASH) {
-      const gt = this.endOfStartTag(at);
+      const gt = endOfTag(this.data, at + 1, this.length);
       if (gt < 0) return this.tagNotYetEnded(at);
       this.depth -= 1;
       if (this.depth < 0) return this.failure('malformed-xml', 'a closing tag without an opening tag', at);
       this.pos = gt + 1;
       return this.depth === 0 ? this.finishElement() : 'done';
     }
-    const gt = this.endOfStartTag(at);
+    const gt = endOfTag(this.data, at + 1, this.length);
     if (gt < 0) return this.tagNotYetEnded(at);
     if (gt - at > this.maxTagBytes)
       return this.failure('too-large', `a tag longer than ${this.maxTagBytes} bytes`, at);
@@ -194,26 +192,8 @@ class Framer {
     return 'done';
   }
 
-  private endOfStartTag(at: number): number {
-    const { data, length } = this;
-    let quote = 0;
-    for (let i = at + 1; i < length; i++) {
-      const byte = data[i];
-      if (quote !== 0) {
-        if (byte === quote) quote = 0;
-      } else if (byte === QUOTE || byte === APOSTROPHE) {
-        quote = byte;
-      } else if (byte === GT) {
-        return i;
-      } else if (byte === LT) {
-        return -2;
-      }
-    }
-    return -1;
-  }
-
   private tagNotYetEnded(at: number): 'wait' | IndiProtocolError {
-    const gt = this.endOfStartTag(at);
+    const gt = endOfTag(this.data, at + 1, this.length);
     if (gt === -2) return this.failure('malformed-xml', "a '<' inside a tag", at);
     if (this.length - at > this.maxTagBytes) {
       return this.failure('too-large', `a tag longer than ${this.maxTagBytes} bytes`, at);
