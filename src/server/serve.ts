@@ -12,6 +12,7 @@ import {
   filter,
   finalize,
   from,
+  identity,
   ignoreElements,
   map,
   merge,
@@ -22,6 +23,7 @@ import {
   takeUntil,
   tap,
   type Connectable,
+  type MonoTypeOperatorFunction,
   type Subscription,
 } from 'rxjs';
 import type { Channel, ChannelEvent } from '../channels/channel.js';
@@ -32,7 +34,7 @@ import type { IndiMessage } from '../protocol/messages.js';
 import { conflate, conflationKey } from '../routing/conflate.js';
 import { deliverTo } from '../routing/deliver-to.js';
 import { DeviceCache } from '../routing/device-cache.js';
-import { routeTraffic } from '../routing/route-traffic.js';
+import { routeTraffic, type RoutedStep } from '../routing/route-traffic.js';
 import type { ChannelRef, TrafficEvent } from '../routing/traffic.js';
 
 /** A driver program to run: a name on PATH or a path, with its arguments. */
@@ -63,6 +65,15 @@ export interface ServeOptions {
   readonly remove$?: Observable<string>;
   /** Graceful stop: every channel completes, drivers are stopped, the port closes. */
   readonly stop$?: Observable<unknown>;
+  /**
+   * Your operator on each channel's incoming messages, before routing (a
+   * driver's output, a client's requests): filter, rewrite, or watch them.
+   */
+  readonly incoming?: (channel: ChannelRef) => MonoTypeOperatorFunction<IndiMessage>;
+  /** Your operator on the merged, routed traffic, before any sink sees it. */
+  readonly routed?: MonoTypeOperatorFunction<RoutedStep>;
+  /** Your operator on what each channel is sent (per client on the way out, per driver on the way in). */
+  readonly outgoing?: (channel: ChannelRef) => MonoTypeOperatorFunction<IndiMessage>;
   /** Emit a `traffic` event for every message in and out (asked again for each message). Default false. */
   readonly traffic?: boolean | (() => boolean);
 }
@@ -177,6 +188,7 @@ export function serve(options: ServeOptions = {}): Observable<ServerEvent> {
       return concat(
         of<TrafficEvent>({ type: 'open', channel: ref }),
         channel.messages$.pipe(
+          options.incoming?.(ref) ?? identity,
           tap((message) => {
             if (traced()) events$.next({ type: 'traffic', channel: channel.id, direction: 'in', message });
           }),
@@ -215,6 +227,7 @@ export function serve(options: ServeOptions = {}): Observable<ServerEvent> {
     const cache = new DeviceCache();
     const routed$ = traffic$.pipe(
       routeTraffic(),
+      options.routed ?? identity,
       tap((routed) => cache.learn(routed)),
       share(),
     );
@@ -222,6 +235,7 @@ export function serve(options: ServeOptions = {}): Observable<ServerEvent> {
       mergeMap((channel) =>
         routed$.pipe(
           deliverTo(channel, cache),
+          options.outgoing?.({ id: channel.id, kind: channel.kind }) ?? identity,
           tap((message) => {
             if (traced()) events$.next({ type: 'traffic', channel: channel.id, direction: 'out', message });
           }),
