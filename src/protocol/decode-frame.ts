@@ -5,7 +5,7 @@ import type { IndiMessage } from './messages.js';
 import { rememberOriginalText } from './original-text.js';
 import { SaxesReader } from './saxes-reader.js';
 import { scanElement } from './scan-element.js';
-import { Refusal, toMessage } from './to-message.js';
+import { Refusal, toMessage, type Warn } from './to-message.js';
 
 /**
  * Turns framed elements into typed messages. Ordinary frames are read by
@@ -25,8 +25,8 @@ export class FrameDecoder {
   /** Where the frame being decoded starts, and its XML, for problem reports. */
   private offset = 0;
   private xml: Buffer = Buffer.alloc(0);
-  private readonly warn = (detail: string): void => {
-    this.report('unknown-attribute', detail);
+  private readonly warn: Warn = (reason, detail) => {
+    this.report(reason, detail);
   };
 
   constructor(private readonly onProblem: (problem: IndiProtocolError) => void) {}

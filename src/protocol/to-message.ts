@@ -64,12 +64,17 @@ function lazyValue(member: Record<string, unknown>, payload: BlobPayload | undef
   });
 }
 
+/** Something `toMessage` let through but reports: an unknown attribute, or a request's unreadable number. */
+export type Warn = (reason: IndiProtocolErrorReason, detail: string) => void;
+
 /**
  * Checks an element against the INDI schema and builds its message, fields
  * in schema order; BLOB members take their values from `payloads`, in order,
  * made into text only when read.
- * Unknown attributes are left out and reported to `warn`; anything else that
- * is not INDI refuses the whole element.
+ * Unknown attributes are left out and reported to `warn`. A number a client
+ * request (`new*Vector`) holds that does not parse becomes NaN and is
+ * reported, so that the driver answers it (refused, with Alert) instead of
+ * it vanishing; anything else that is not INDI refuses the whole element.
  *
  * @example
  * ```ts
@@ -80,7 +85,7 @@ function lazyValue(member: Record<string, unknown>, payload: BlobPayload | undef
 export function toMessage(
   element: XmlElement,
   payloads: readonly BlobPayload[],
-  warn: (detail: string) => void,
+  warn: Warn,
 ): IndiMessage | Refusal {
   const type = element.name;
   if (!isIndiElement(type))
@@ -119,8 +124,14 @@ export function toMessage(
       lazyValue(member, payloads[payload++]);
     } else if (memberSpec.value !== undefined) {
       const value = readValue(memberSpec.value, child.text.trim());
-      if (value instanceof Refusal) return inElement(child, value);
-      member.value = value;
+      if (value instanceof Refusal && memberSpec.value === 'number' && type.startsWith('new')) {
+        warn('bad-value', `${inElement(child, value).detail}; passed on as NaN for the driver to refuse`);
+        member.value = NaN;
+      } else if (value instanceof Refusal) {
+        return inElement(child, value);
+      } else {
+        member.value = value;
+      }
     }
     members.push(member);
   }
@@ -148,7 +159,7 @@ function readAttributes(
   element: XmlElement,
   specs: readonly AttributeSpec[],
   into: Record<string, unknown>,
-  warn: (detail: string) => void,
+  warn: Warn,
 ): Refusal | undefined {
   let known = 0;
   for (const spec of specs) {
@@ -169,7 +180,7 @@ function readAttributes(
   for (let i = 0; i < attributes.length; i += 2) {
     const name = attributes[i];
     if (!specs.some((spec) => spec.name === name))
-      warn(`<${element.name}> has an unknown attribute '${name}'; ignored`);
+      warn('unknown-attribute', `<${element.name}> has an unknown attribute '${name}'; ignored`);
   }
   return undefined;
 }

@@ -94,4 +94,16 @@ describe('a driver served over TCP', () => {
       'Mount.EQUATORIAL_EOD_COORD._STATE=Alert',
     ]);
   });
+
+  it('answers a request whose number does not parse with Alert, instead of losing it', async () => {
+    const rejected = firstValueFrom(events$.pipe(take(1)));
+    await setprop('Mount.EQUATORIAL_EOD_COORD.RA;DEC=abc;10');
+    expect(await rejected).toEqual({
+      type: 'requestRejected',
+      channel: 'driver Mount',
+      device: 'Mount',
+      name: 'EQUATORIAL_EOD_COORD',
+      reason: 'RA is not a number (nan)',
+    });
+  });
 });

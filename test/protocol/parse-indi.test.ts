@@ -787,6 +787,21 @@ describe('parseIndi skipped elements (reported to onProblem, the stream goes on)
     );
   });
 
+  it("passes a request's number that does not parse on as NaN, reported, for the driver to refuse", () => {
+    const result = parseAll([
+      '<newNumberVector device="D" name="N"><oneNumber name="a">abc</oneNumber></newNumberVector>',
+    ]);
+    expect(result.messages).toEqual([
+      { type: 'newNumberVector', device: 'D', name: 'N', members: [{ name: 'a', value: NaN }] },
+    ]);
+    expect(result.problems.map((problem) => [problem.reason, problem.message])).toEqual([
+      [
+        'bad-value',
+        expect.stringContaining("<oneNumber name='a'>: 'abc' is not a number; passed on as NaN") as unknown,
+      ],
+    ]);
+  });
+
   it('skips a number attribute that does not parse', () => {
     expectSkipped(
       '<setNumberVector device="D" name="N" timeout="soon"></setNumberVector>',

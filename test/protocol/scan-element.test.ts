@@ -31,7 +31,7 @@ function trimmed(element: XmlElement): XmlElement {
 function decoded(element: XmlElement | Refusal, payloads: readonly BlobPayload[]): unknown {
   const warnings: string[] = [];
   const message =
-    element instanceof Refusal ? element : toMessage(element, payloads, (w) => warnings.push(w));
+    element instanceof Refusal ? element : toMessage(element, payloads, (_reason, detail) => warnings.push(detail));
   return { message, warnings };
 }
 
