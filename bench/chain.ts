@@ -44,7 +44,9 @@ function freePort(): Promise<number> {
     const probe = createServer().once('error', reject);
     probe.listen(0, host, () => {
       const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      probe.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -58,14 +60,24 @@ function canConnect(port: number): Promise<boolean> {
 }
 
 /** Starts server `index` (1-based) of a chain in its own process group; upstream is the previous one's port. */
-async function startServer(name: ServerName, index: number, upstream: number | undefined, env: Record<string, string>): Promise<number> {
+async function startServer(
+  name: ServerName,
+  index: number,
+  upstream: number | undefined,
+  env: Record<string, string>,
+): Promise<number> {
   const port = await freePort();
   const driver = upstream === undefined ? driverPath : `Flood@${host}:${upstream}`;
   const [command, args] =
     name === 'rxindi'
       ? [process.execPath, [rxindiMain, '-p', String(port), '--host', host, driver]]
       : ['indiserver', ['-p', String(port), '-u', `/tmp/indiserver-chain-${tag}-${index}`, driver]];
-  const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env }, stdio: 'ignore', detached: true });
+  const child = spawn(command, args, {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: 'ignore',
+    detached: true,
+  });
   children.add(child);
   child.once('exit', () => children.delete(child));
   const deadline = Date.now() + 10_000;
@@ -91,7 +103,12 @@ class Client {
     socket.on('data', (chunk: string) => {
       const text = this.tail + chunk;
       const from = Math.max(0, this.tail.length - 17); // a whole tag in the tail was counted already
-      for (let at = text.indexOf('</setNumberVector>', from); at >= 0; at = text.indexOf('</setNumberVector>', at + 1)) this.updates++;
+      for (
+        let at = text.indexOf('</setNumberVector>', from);
+        at >= 0;
+        at = text.indexOf('</setNumberVector>', at + 1)
+      )
+        this.updates++;
       this.defined ||= text.includes('</defSwitchVector>');
       this.done ||= /message=(['"])done\1/.test(text);
       this.tail = text.slice(-64);
@@ -133,7 +150,12 @@ const numberRequest = (i: number): string =>
 const goRequest = `<newSwitchVector device='Flood' name='GO'><oneSwitch name='GO'>On</oneSwitch></newSwitchVector>\n`;
 
 /** Starts a chain, connects the far client, runs `measure`, kills the chain. */
-async function withChain<T>(name: ServerName, length: number, count: number, measure: (client: Client) => Promise<T>): Promise<T> {
+async function withChain<T>(
+  name: ServerName,
+  length: number,
+  count: number,
+  measure: (client: Client) => Promise<T>,
+): Promise<T> {
   const before = new Set(children);
   let client: Client | undefined;
   try {
@@ -174,7 +196,12 @@ async function throughput(client: Client, count: number): Promise<number> {
   return received / ((performance.now() - start) / 1000);
 }
 
-async function best<T>(label: string, runs: number, run: () => Promise<T>, score: (t: T) => number): Promise<T | undefined> {
+async function best<T>(
+  label: string,
+  runs: number,
+  run: () => Promise<T>,
+  score: (t: T) => number,
+): Promise<T | undefined> {
   let top: T | undefined;
   for (let i = 1; i <= runs; i++) {
     try {
@@ -191,16 +218,32 @@ const fmt = (v: number | undefined): string =>
   v === undefined ? 'failed' : v >= 100 ? Math.round(v).toLocaleString('en-US') : v.toFixed(v >= 10 ? 1 : 3);
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { count: { type: 'string', default: '10000' }, runs: { type: 'string', default: '2' } } });
+  const { values } = parseArgs({
+    options: { count: { type: 'string', default: '10000' }, runs: { type: 'string', default: '2' } },
+  });
   const count = Number(values.count);
   const runs = Number(values.runs);
   const rows: string[][] = [];
   for (const length of [1, 2, 3]) {
-    const result: Record<string, Partial<Record<ServerName, number>>> = { 'p50 ms': {}, 'p99 ms': {}, 'messages/s': {} };
+    const result: Record<string, Partial<Record<ServerName, number>>> = {
+      'p50 ms': {},
+      'p99 ms': {},
+      'messages/s': {},
+    };
     for (const name of ['rxindi', 'indiserver'] as const) {
       const label = `${length} server(s), ${name}`;
-      const lat = await best(label, runs, () => withChain(name, length, 0, latency), (r) => r.p50);
-      const rate = await best(label, runs, () => withChain(name, length, count, (c) => throughput(c, count)), (r) => -r);
+      const lat = await best(
+        label,
+        runs,
+        () => withChain(name, length, 0, latency),
+        (r) => r.p50,
+      );
+      const rate = await best(
+        label,
+        runs,
+        () => withChain(name, length, count, (c) => throughput(c, count)),
+        (r) => -r,
+      );
       result['p50 ms']![name] = lat?.p50;
       result['p99 ms']![name] = lat?.p99;
       result['messages/s']![name] = rate;
@@ -213,7 +256,8 @@ async function main(): Promise<void> {
   }
   const header = ['servers', 'metric', 'rxindi', 'indiserver', 'rxindi/indiserver'];
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
-  const line = (cells: string[]): string => `| ${cells.map((v, c) => (c < 2 ? v.padEnd(widths[c]!) : v.padStart(widths[c]!))).join(' | ')} |`;
+  const line = (cells: string[]): string =>
+    `| ${cells.map((v, c) => (c < 2 ? v.padEnd(widths[c]!) : v.padStart(widths[c]!))).join(' | ')} |`;
   console.log(`\n${count} updates per flood, ${latencyRequests} round trips, best of ${runs}\n`);
   console.log(line(header));
   console.log(`|${widths.map((w, c) => (c < 2 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`);
@@ -222,7 +266,8 @@ async function main(): Promise<void> {
 
 const killAll = (): void => children.forEach(killGroup);
 process.once('exit', killAll);
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => (killAll(), process.exit(130)));
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.once(signal, () => (killAll(), process.exit(130)));
 main().catch((error: unknown) => {
   console.error(error);
   killAll();
