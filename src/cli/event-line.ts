@@ -43,6 +43,11 @@ export function eventLine(event: ServerEvent, verbosity: number): string | undef
       ({ channel, device, name, queuedBytes }) =>
         `Client ${channel}: ${queuedBytes} bytes behind. Dropping BLOB ${device}.${name} for this client (limits: -m, -d)`,
     )
+    .with(
+      { type: 'deviceConflict' },
+      ({ device, channel, owner }) =>
+        `${channel}: defines device '${device}', which ${owner} already serves; ignoring it from ${channel} (rename one of the devices)`,
+    )
     .with({ type: 'refused' }, ({ address, reason }) => `Client ${address}: refused: ${reason}`)
     .with({ type: 'disconnected' }, ({ channel, kind, error }) =>
       error === undefined

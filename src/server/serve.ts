@@ -30,7 +30,7 @@ import type { Channel, ChannelEvent } from '../channels/channel.js';
 import { listenTcp } from '../channels/listen-tcp.js';
 import { processChannel } from '../channels/process-channel.js';
 import { refuseSocket, socketChannel } from '../channels/socket-channel.js';
-import type { IndiMessage } from '../protocol/messages.js';
+import { isDefVector, type IndiMessage } from '../protocol/messages.js';
 import { conflate, conflationKey } from '../routing/conflate.js';
 import { deliverTo } from '../routing/deliver-to.js';
 import { DeviceCache } from '../routing/device-cache.js';
@@ -91,6 +91,14 @@ export type ServerEvent =
       readonly error?: Error;
     }
   | { readonly type: 'refused'; readonly address: string; readonly reason: string }
+  | {
+      /** A second channel defines a device another one owns: it is not served. */
+      readonly type: 'deviceConflict';
+      readonly device: string;
+      /** The channel whose definition is ignored, and the owner that is served. */
+      readonly channel: string;
+      readonly owner: string;
+    }
   | {
       readonly type: 'traffic';
       readonly channel: string;
@@ -225,10 +233,23 @@ export function serve(options: ServeOptions = {}): Observable<ServerEvent> {
       ),
     );
     const cache = new DeviceCache();
+    const reported = new Set<string>();
+    const reportConflict = ({ state, event }: RoutedStep): void => {
+      if (event.type !== 'message' || !isDefVector(event.message)) return;
+      const { device } = event.message;
+      const owner = state.owners.get(device);
+      const key = `${device}\u0000${event.from.id}`;
+      if (owner === undefined || owner === event.from.id || reported.has(key)) return;
+      reported.add(key);
+      events$.next({ type: 'deviceConflict', device, channel: event.from.id, owner });
+    };
     const routed$ = traffic$.pipe(
       routeTraffic(),
       options.routed ?? identity,
-      tap((routed) => cache.learn(routed)),
+      tap((routed) => {
+        cache.learn(routed);
+        reportConflict(routed);
+      }),
       share(),
     );
     const deliveries$ = channels$.pipe(
