@@ -211,6 +211,8 @@ describe('driver faults', () => {
     const { cli, watcher } = running;
     const [stubborn] = pidsOf(cli, 'ignore-term.mjs');
     expect(stubborn).toBeDefined();
+    // Node takes a moment to start the script: wait until it really catches SIGTERM.
+    await waitUntil('the driver catches SIGTERM', () => catchesSigterm(stubborn ?? 0));
     process.kill(cli.pid, 'SIGTERM');
     const exit = await Promise.race([
       cli.exited,
@@ -228,6 +230,12 @@ describe('driver faults', () => {
     expect(await watcher.waitForEnd()).toEqual({ type: 'end' });
   });
 });
+
+/** True once the process has a handler for SIGTERM (bit 15 of SigCgt in /proc/<pid>/status). */
+function catchesSigterm(pid: number): boolean {
+  const caught = /^SigCgt:\s*([0-9a-f]+)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? '0';
+  return (BigInt(`0x${caught}`) & (1n << 14n)) !== 0n;
+}
 
 describe('client faults', () => {
   it('a client that half-closes: what it wrote is still processed, and its connection is closed cleanly', async () => {
