@@ -11,8 +11,9 @@ interface CachedDevice {
 }
 
 /**
- * The latest definition and values of every device the server has seen,
- * learned from the routed traffic of each device's owner, so that a
+ * The latest definition and values of every device behind a link (a remote
+ * server, or a server that linked to this one), learned from the routed
+ * traffic of the link that owns it, so that a
  * `getProperties` for devices behind a link is answered here instead of
  * travelling from server to server (which is what keeps a loop of servers
  * from circulating requests). Entries die with `delProperty` and with the
@@ -39,7 +40,10 @@ export class DeviceCache {
     if (event.type !== 'message') return;
     const { from, message } = event;
     if (!('device' in message) || message.device === undefined) return;
-    if (!speaksForDevices(state, from) || !isOwnerOf(state, from, message.device)) return;
+    // Only what `answer` can give: devices behind links. Local drivers answer
+    // for themselves, so their updates (the bulk of the traffic) cost nothing here.
+    if (from.kind === 'driver' || !speaksForDevices(state, from)) return;
+    if (!isOwnerOf(state, from, message.device)) return;
     this.apply(from, message);
   }
 
@@ -64,14 +68,13 @@ export class DeviceCache {
 
   /**
    * The cached definitions that answer a `getProperties` for every device:
-   * those of devices behind links (drivers answer for themselves), except the
-   * asker's own.
+   * all of them (drivers answer for themselves), except the asker's own.
    */
   answer(get: GetProperties, asker: ChannelRef): DefVector[] {
     if (get.device !== undefined && get.device !== '*') return [];
     const answers: DefVector[] = [];
     for (const { owner, vectors } of this.devices.values()) {
-      if (owner.kind !== 'driver' && owner.id !== asker.id) answers.push(...vectors.values());
+      if (owner.id !== asker.id) answers.push(...vectors.values());
     }
     return answers;
   }
