@@ -3,7 +3,6 @@ import {
   EMPTY,
   NEVER,
   Observable,
-  ReplaySubject,
   Subject,
   catchError,
   concat,
@@ -27,7 +26,7 @@ import {
   type Subscription,
 } from 'rxjs';
 import type { Channel, ChannelEvent } from '../channels/channel.js';
-import { listenTcp } from '../channels/listen-tcp.js';
+import { listenTcp, type ListenEvent } from '../channels/listen-tcp.js';
 import { processChannel } from '../channels/process-channel.js';
 import { refuseSocket, socketChannel } from '../channels/socket-channel.js';
 import { isDefVector, type IndiMessage } from '../protocol/messages.js';
@@ -133,7 +132,6 @@ export function serve(options: ServeOptions = {}): Observable<ServerEvent> {
     const remove$ = (options.remove$ ?? NEVER).pipe(share());
     const maxConnections = options.maxConnections ?? 10;
     let openClients = 0;
-    const listening$ = new ReplaySubject<void>(1);
     const tracing = options.traffic ?? false;
     const traced = typeof tracing === 'function' ? tracing : () => tracing;
 
@@ -163,21 +161,26 @@ export function serve(options: ServeOptions = {}): Observable<ServerEvent> {
       return of(socketChannel(socket, { queue }));
     };
 
-    const clients$ =
+    const listener$: Observable<ListenEvent> =
       options.listen === false
         ? EMPTY
-        : listenTcp(options.host ?? 'localhost', options.port ?? 7624).pipe(
-            mergeMap((event) => {
-              if (event.type === 'connection') return admit(event.socket);
-              events$.next(event);
-              listening$.next();
-              return EMPTY;
-            }),
-            takeUntil(stop$),
-          );
+        : listenTcp(options.host ?? 'localhost', options.port ?? 7624).pipe(takeUntil(stop$), share());
+    const clients$ = listener$.pipe(
+      mergeMap((event) => {
+        if (event.type === 'connection') return admit(event.socket);
+        events$.next(event);
+        return EMPTY;
+      }),
+    );
     // Drivers start once the port is ours, as indiserver's do: a taken port
     // then fails before any driver (or in-process channel) is started.
-    const ready$ = options.listen === false ? of(undefined) : listening$.pipe(take(1));
+    const ready$: Observable<unknown> =
+      options.listen === false
+        ? of(undefined)
+        : listener$.pipe(
+            filter((event) => event.type === 'listening'),
+            take(1),
+          );
     const drivers$ = ready$.pipe(
       mergeMap(() =>
         merge(
@@ -187,7 +190,7 @@ export function serve(options: ServeOptions = {}): Observable<ServerEvent> {
       ),
     );
 
-    const channels$: Connectable<Channel> = connectable(merge(drivers$, clients$).pipe(takeUntil(stop$)));
+    const channels$: Connectable<Channel> = connectable(merge(clients$, drivers$).pipe(takeUntil(stop$)));
 
     const trafficOf = (channel: Channel): Observable<TrafficEvent> => {
       const ref: ChannelRef = { id: channel.id, kind: channel.kind };
