@@ -19,14 +19,14 @@ import {
   type Observer,
 } from 'rxjs';
 import { encodeIndi } from '../protocol/encode-indi.js';
-import type { DelProperty, IndiMessage } from '../protocol/messages.js';
-import { isDefVector } from '../protocol/messages.js';
-import { parseIndi, type ParseIndiOptions } from '../protocol/parse-indi.js';
+import type { IndiMessage } from '../protocol/messages.js';
+import type { ParseIndiOptions } from '../protocol/parse-indi.js';
 import type { Channel, ChannelEvent } from './channel.js';
 import { DriverExitedError, DriverNotFoundError } from './driver-exited-error.js';
 import { openDriverPipes } from './driver-pipes.js';
 import { findExecutable } from './find-executable.js';
-import { streamBytes } from './socket-bytes.js';
+import { deleteDevicesOnError } from './delete-devices-on-error.js';
+import { readIndi } from './read-indi.js';
 
 /** How a driver process is named, restarted and stopped. */
 export interface ProcessChannelOptions {
@@ -104,16 +104,7 @@ export function processChannel(
       events$.next({ type: 'stderr', channel: id, line });
     });
     pipes.toDriver.write(encodeIndi({ type: 'getProperties', version: '1.7' }));
-    const devices = new Set<string>();
-    const output$ = streamBytes(pipes.fromDriver).pipe(
-      parseIndi({
-        ...options.parse,
-        onProblem: (error) => events$.next({ type: 'protocolError', channel: id, error }),
-      }),
-      tap((message) => {
-        if (isDefVector(message)) devices.add(message.device);
-        else if (message.type === 'delProperty' && message.name === undefined) devices.delete(message.device);
-      }),
+    const output$ = readIndi(pipes.fromDriver, id, events$, options.parse).pipe(
       catchError((error: unknown) => {
         if (error instanceof Error) lastWords = error.message;
         subprocess.kill();
@@ -124,16 +115,12 @@ export function processChannel(
       const deadline = setTimeout(() => subprocess.kill(), options.exitGraceMs ?? 5000);
       return from(subprocess.then((result) => result)).pipe(finalize(() => clearTimeout(deadline)));
     }).pipe(
-      mergeMap((result) => {
-        const deletions = [...devices].map((device): DelProperty => ({ type: 'delProperty', device }));
-        const error = new DriverExitedError(id, result.exitCode, result.signal, lastWords);
-        return concat(
-          from(deletions),
-          throwError(() => error),
-        );
-      }),
+      mergeMap((result) =>
+        throwError(() => new DriverExitedError(id, result.exitCode, result.signal, lastWords)),
+      ),
     );
     return concat(output$, exit$).pipe(
+      deleteDevicesOnError(),
       finalize(() => {
         toDriver = undefined;
         subprocess.kill();

@@ -1,10 +1,23 @@
 import { connect, type Socket } from 'node:net';
-import { Observable, Subject, defer, finalize, retry, share, timer, type Observer } from 'rxjs';
-import type { DelProperty, IndiMessage } from '../protocol/messages.js';
+import {
+  Subject,
+  catchError,
+  concat,
+  defer,
+  finalize,
+  retry,
+  share,
+  tap,
+  throwError,
+  timer,
+  type Observer,
+} from 'rxjs';
+import type { IndiMessage } from '../protocol/messages.js';
 import { isDefVector } from '../protocol/messages.js';
-import { parseIndi, type ParseIndiOptions } from '../protocol/parse-indi.js';
+import type { ParseIndiOptions } from '../protocol/parse-indi.js';
 import type { Channel, ChannelEvent } from './channel.js';
-import { streamBytes } from './socket-bytes.js';
+import { deleteDevicesOnError } from './delete-devices-on-error.js';
+import { readIndi } from './read-indi.js';
 import { socketSink } from './socket-sink.js';
 
 /** How a link to another INDI server behaves. */
@@ -72,56 +85,41 @@ export function remoteChannel(host: string, port: number, options: RemoteChannel
     complete: () => sink?.complete(),
   };
 
-  const connectOnce$ = defer(
-    () =>
-      new Observable<IndiMessage>((subscriber) => {
-        const socket = connect({ host, port });
-        socket.setNoDelay(true);
-        current = socket;
-        const devices = new Set<string>();
-        const socketWriter = socketSink(socket);
-        socket.once('connect', () => {
-          sink = socketWriter;
-          events$.next({ type: 'linkUp', channel: id });
-          socketWriter.next({ type: 'getProperties', version: '1.7', device: options.device ?? '*' });
-        });
-        const down = (reason: string): void => {
-          for (const device of devices)
-            subscriber.next({ type: 'delProperty', device } satisfies DelProperty);
-          subscriber.error(new LinkDownError(link, reason));
-        };
-        const subscription = streamBytes(socket)
-          .pipe(
-            parseIndi({
-              ...options.parse,
-              onProblem: (error) => events$.next({ type: 'protocolError', channel: id, error }),
-            }),
-          )
-          .subscribe({
-            next: (message) => {
-              if (isDefVector(message) && !devices.has(message.device)) {
-                devices.add(message.device);
-                if (options.blobs === true)
-                  socketWriter.next({ type: 'enableBLOB', device: message.device, mode: 'Also' });
-              } else if (message.type === 'delProperty' && message.name === undefined) {
-                devices.delete(message.device);
-              }
-              subscriber.next(message);
-            },
-            error: (error: unknown) => down(error instanceof Error ? error.message : String(error)),
-            complete: () => down('closed by the other server'),
-          });
-        return () => {
-          subscription.unsubscribe();
-          if (current === socket) {
-            current = undefined;
-            sink = undefined;
-          }
-          socket.destroy();
-          lastSocket = socket;
-        };
+  const connectOnce$ = defer(() => {
+    const socket = connect({ host, port });
+    socket.setNoDelay(true);
+    current = socket;
+    const socketWriter = socketSink(socket);
+    socket.once('connect', () => {
+      sink = socketWriter;
+      events$.next({ type: 'linkUp', channel: id });
+      socketWriter.next({ type: 'getProperties', version: '1.7', device: options.device ?? '*' });
+    });
+    const blobsAsked = new Set<string>();
+    const askForBlobs = (message: IndiMessage): void => {
+      if (options.blobs !== true || !isDefVector(message) || blobsAsked.has(message.device)) return;
+      blobsAsked.add(message.device);
+      socketWriter.next({ type: 'enableBLOB', device: message.device, mode: 'Also' });
+    };
+    const down = (reason: string) => throwError(() => new LinkDownError(link, reason));
+    return concat(
+      readIndi(socket, id, events$, options.parse).pipe(
+        tap(askForBlobs),
+        catchError((error: unknown) => down(error instanceof Error ? error.message : String(error))),
+      ),
+      defer(() => down('closed by the other server')),
+    ).pipe(
+      deleteDevicesOnError(),
+      finalize(() => {
+        if (current === socket) {
+          current = undefined;
+          sink = undefined;
+        }
+        socket.destroy();
+        lastSocket = socket;
       }),
-  );
+    );
+  });
 
   const messages$ = connectOnce$.pipe(
     retry({

@@ -1,10 +1,10 @@
 import type { Socket } from 'node:net';
 import { EMPTY, Subject, concat, defer, ignoreElements, share, timer } from 'rxjs';
-import { parseIndi, type ParseIndiOptions } from '../protocol/parse-indi.js';
+import type { ParseIndiOptions } from '../protocol/parse-indi.js';
 import { serializeIndi } from '../protocol/serialize-indi.js';
 import { indiTimestamp } from '../protocol/timestamp.js';
 import type { Channel, ChannelEvent } from './channel.js';
-import { streamBytes } from './socket-bytes.js';
+import { readIndi } from './read-indi.js';
 import { socketSink, type SocketSinkOptions } from './socket-sink.js';
 
 /** How a socket channel is named, parsed and bounded. */
@@ -49,12 +49,7 @@ export function socketChannel(socket: Socket, options: SocketChannelOptions = {}
   // getProperties) still gets the answers that follow for a moment.
   const answersAfterEnd$ = defer(() => (socket.writable ? timer(options.halfClosedGraceMs ?? 1000) : EMPTY));
   const messages$ = concat(
-    streamBytes(socket).pipe(
-      parseIndi({
-        ...options.parse,
-        onProblem: (error) => events$.next({ type: 'protocolError', channel: id, error }),
-      }),
-    ),
+    readIndi(socket, id, events$, options.parse),
     answersAfterEnd$.pipe(ignoreElements()),
   ).pipe(share());
   const sink = socketSink(socket, {
