@@ -1,5 +1,5 @@
 import { match, P } from 'ts-pattern';
-import type { DefVector, IndiMessage } from '../protocol/messages.js';
+import { isDefVector, isSetVector, type DefVector, type IndiMessage } from '../protocol/messages.js';
 import { applySetVector } from '../protocol/apply-set-vector.js';
 
 /**
@@ -43,38 +43,18 @@ function withDevice(
  */
 export function nextIndiDevices(devices: IndiDevices, message: IndiMessage): IndiDevices {
   return match(message)
-    .with(
-      {
-        type: P.union(
-          'defTextVector',
-          'defNumberVector',
-          'defSwitchVector',
-          'defLightVector',
-          'defBLOBVector',
-        ),
-      },
-      (def) => withDevice(devices, def.device, new Map(devices.get(def.device)).set(def.name, def)),
+    .with(P.when(isDefVector), (def) =>
+      withDevice(devices, def.device, new Map(devices.get(def.device)).set(def.name, def)),
     )
-    .with(
-      {
-        type: P.union(
-          'setTextVector',
-          'setNumberVector',
-          'setSwitchVector',
-          'setLightVector',
-          'setBLOBVector',
-        ),
-      },
-      (set) => {
-        const vectors = devices.get(set.device);
-        const vector = vectors?.get(set.name);
-        if (vectors === undefined || vector === undefined) return devices;
-        const updated = applySetVector(vector, set);
-        return updated === vector
-          ? devices
-          : withDevice(devices, set.device, new Map(vectors).set(set.name, updated));
-      },
-    )
+    .with(P.when(isSetVector), (set) => {
+      const vectors = devices.get(set.device);
+      const vector = vectors?.get(set.name);
+      if (vectors === undefined || vector === undefined) return devices;
+      const updated = applySetVector(vector, set);
+      return updated === vector
+        ? devices
+        : withDevice(devices, set.device, new Map(vectors).set(set.name, updated));
+    })
     .with({ type: 'delProperty' }, ({ device, name }) => {
       const vectors = devices.get(device);
       if (vectors === undefined || (name !== undefined && !vectors.has(name))) return devices;

@@ -1,5 +1,5 @@
 import { match, P } from 'ts-pattern';
-import type { DefVector, IndiMessage } from '../protocol/messages.js';
+import { isDefVector, isSetVector, type DefVector, type IndiMessage } from '../protocol/messages.js';
 import { applySetVector } from '../protocol/apply-set-vector.js';
 import type { DeviceDefinition } from './define-device.js';
 import { toDefVector } from './to-def-vector.js';
@@ -72,33 +72,14 @@ function updateVector(
  */
 export function nextDriverState(state: DriverState, message: IndiMessage): DriverState {
   return match(message)
-    .with(
-      {
-        type: P.union(
-          'defTextVector',
-          'defNumberVector',
-          'defSwitchVector',
-          'defLightVector',
-          'defBLOBVector',
-        ),
-      },
-      (def) => updateVector(state, def.device, def.name, () => ({ def, defined: true })),
+    .with(P.when(isDefVector), (def) =>
+      updateVector(state, def.device, def.name, () => ({ def, defined: true })),
     )
-    .with(
-      {
-        type: P.union(
-          'setTextVector',
-          'setNumberVector',
-          'setSwitchVector',
-          'setLightVector',
-          'setBLOBVector',
-        ),
-      },
-      (set) =>
-        updateVector(state, set.device, set.name, (vector) => ({
-          ...vector,
-          def: applySetVector(vector.def, set),
-        })),
+    .with(P.when(isSetVector), (set) =>
+      updateVector(state, set.device, set.name, (vector) => ({
+        ...vector,
+        def: applySetVector(vector.def, set),
+      })),
     )
     .with({ type: 'delProperty' }, ({ device, name }) =>
       name === undefined

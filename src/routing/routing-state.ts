@@ -1,5 +1,5 @@
-import { match } from 'ts-pattern';
-import type { IndiMessage } from '../protocol/messages.js';
+import { match, P } from 'ts-pattern';
+import { isDefVector, type IndiMessage } from '../protocol/messages.js';
 import { enableBlob, neverBlobs, type BlobPolicy } from './blob-policy.js';
 import { addInterest, noInterest, type Interest } from './interest.js';
 import type { ChannelRef, TrafficEvent } from './traffic.js';
@@ -68,16 +68,10 @@ function withoutChannel(state: RoutingState, channel: ChannelRef): RoutingState 
 
 function learn(state: RoutingState, from: ChannelRef, message: IndiMessage): RoutingState {
   return match(message)
-    .with(
-      { type: 'defTextVector' },
-      { type: 'defNumberVector' },
-      { type: 'defSwitchVector' },
-      { type: 'defLightVector' },
-      { type: 'defBLOBVector' },
-      (def) =>
-        speaksForDevices(state, from) && !state.owners.has(def.device)
-          ? { ...state, owners: new Map(state.owners).set(def.device, from.id) }
-          : state,
+    .with(P.when(isDefVector), (def) =>
+      speaksForDevices(state, from) && !state.owners.has(def.device)
+        ? { ...state, owners: new Map(state.owners).set(def.device, from.id) }
+        : state,
     )
     .with({ type: 'delProperty' }, (del) => {
       if (del.name !== undefined || state.owners.get(del.device) !== from.id) return state;
