@@ -7,6 +7,8 @@ export interface IndiFrame {
   /** Byte offset of the element's `<` in the connection's stream. */
   readonly offset: number;
   readonly bytes: Buffer;
+  /** The same bytes followed by a newline, in the same memory: ready to forward. */
+  readonly line: Buffer;
 }
 
 /** Limits of the framer; each one ends the stream with an {@link IndiProtocolError}. */
@@ -24,6 +26,7 @@ export interface FrameIndiOptions {
 const LT = 0x3c;
 const SLASH = 0x2f;
 const QUESTION = 0x3f;
+const NEWLINE = 0x0a;
 const BANG = 0x21;
 
 const isSpace = (byte: number | undefined): boolean =>
@@ -204,10 +207,14 @@ class Framer {
   private finishElement(): 'done' | IndiProtocolError {
     const tooLarge = this.checkSize(this.pos);
     if (tooLarge) return tooLarge;
-    const bytes = Buffer.from(this.data.subarray(this.start, this.pos));
+    // One copy serves both parsing and forwarding: the element and a newline.
+    const size = this.pos - this.start;
+    const line = Buffer.allocUnsafe(size + 1);
+    this.data.copy(line, 0, this.start, this.pos);
+    line[size] = NEWLINE;
     const offset = this.base + this.start;
     this.start = -1;
-    this.emit({ offset, bytes });
+    this.emit({ offset, bytes: line.subarray(0, size), line });
     return 'done';
   }
 

@@ -33,17 +33,31 @@ class OriginalText extends Carrier {
 }
 
 /**
- * Records the bytes a parsed message arrived as, so that forwarding it
- * unchanged writes those bytes instead of serializing again. Messages are
- * immutable: a changed message is a new object and has no original.
+ * Records the bytes a parsed message arrived as, followed by a newline, so
+ * that forwarding it unchanged writes those bytes instead of serializing
+ * again. Messages are immutable: a changed message is a new object and has
+ * no original.
  *
  * @example
  * ```ts
- * rememberOriginalText(message, frameBytes);
+ * rememberOriginalText(message, frame.line);
  * ```
  */
-export function rememberOriginalText(message: IndiMessage, bytes: Uint8Array): void {
-  OriginalText.remember(message, bytes);
+export function rememberOriginalText(message: IndiMessage, line: Uint8Array): void {
+  OriginalText.remember(message, line);
+}
+
+/**
+ * The bytes a parsed message arrived as, followed by a newline: what
+ * forwarding it writes.
+ *
+ * @example
+ * ```ts
+ * socket.write(originalLine(message) ?? serializeIndi(message));
+ * ```
+ */
+export function originalLine(message: IndiMessage): Uint8Array | undefined {
+  return OriginalText.of(message);
 }
 
 /**
@@ -55,5 +69,5 @@ export function rememberOriginalText(message: IndiMessage, bytes: Uint8Array): v
  * ```
  */
 export function originalText(message: IndiMessage): Uint8Array | undefined {
-  return OriginalText.of(message);
+  return OriginalText.of(message)?.subarray(0, -1);
 }
