@@ -26,18 +26,14 @@ if (colon <= 0) {
   process.exit(2);
 }
 
-// incoming drops clients' new*Vector requests; outgoing answers each with a
-// refusal, to its sender only. See examples/read-only.ts.
-const { incoming, outgoing } = readOnly();
-
 serve({
   port: Number(args.port),
   // The upstream is one channel among the server's, as a driver would be: it
   // connects as a client, asks for every device, and reconnects if it drops.
   // `blobs: true` asks it for BLOBs; each client still chooses with enableBLOB.
   channels$: of(remoteChannel(upstream.slice(0, colon), Number(upstream.slice(colon + 1)), { blobs: true })),
-  incoming,
-  outgoing,
+  // Each client's new*Vector is answered with a refusal, to that client only.
+  incoming: readOnly,
   stop$: merge(fromEvent(process, 'SIGINT'), fromEvent(process, 'SIGTERM')),
 }).subscribe({
   next: (event) => {

@@ -1,16 +1,17 @@
 /**
- * The read-only mirror's two operators (examples/read-only.ts), at serve()'s
- * insertion points: `incoming` on what each channel sends, `outgoing` on what
- * each channel is delivered. A client's new*Vector never gets past
- * `incoming`; in the same frame, that client (and no other) is sent a
- * refusal. Everything else passes untouched, in both directions.
+ * The read-only mirror's operator (examples/read-only.ts) at serve()'s
+ * `incoming` insertion point: a client's new*Vector never gets past it; in
+ * its place, in the same frame, comes a refusal replied to that client alone.
+ * Everything else, and everything from the upstream link, passes untouched.
  */
+import { merge, share } from 'rxjs';
 import type { TestScheduler } from 'rxjs/testing';
-import type { IndiMessage } from '../src/index.js';
 import { beforeEach, describe, it } from 'vitest';
 import { readOnly, refusal } from '../examples/read-only.js';
+import { deliverTo, reply, routeTraffic, tagTraffic } from '../src/index.js';
 import {
   client,
+  defSwitch,
   enableBlob,
   getProperties,
   message,
@@ -31,9 +32,8 @@ describe('read-only mirror', () => {
   let scheduler: TestScheduler;
   beforeEach(() => (scheduler = testScheduler()));
 
-  it("removes a client's new* from its incoming, and refuses it in that client's outgoing at the same frame", () => {
+  it("replaces a client's new* by a refusal replied to it, in the same frame, and passes the rest", () => {
     scheduler.run(({ hot, expectObservable }) => {
-      const { incoming, outgoing } = readOnly();
       const requests = {
         g: getProperties(),
         n: newSwitch(SCOPE, 'CONNECTION'),
@@ -41,70 +41,59 @@ describe('read-only mirror', () => {
         v: newNumber(SCOPE, 'EQUATORIAL_EOD_COORD', 10),
         p: ping('1'),
       };
-      const deliveries = { s: setNumber(SCOPE, 'EQUATORIAL_EOD_COORD', 5), m: message(SCOPE, 'Slewing') };
-      const refusals = { r: refusal(requests.n), q: refusal(requests.v) };
       // prettier-ignore
-      const fromKStars   = '-g-n-b-v-p-',
-            kstarsIn     = '-g---b---p-',
-            toKStars     = '--s-------m',
-            kstarsOut    = '--sr---q--m',
-            toPhd2       = '--s-------m',
-            phd2Out      = '--s-------m';
-
-      expectObservable(hot(fromKStars, requests).pipe(incoming(kstars))).toBe(kstarsIn, requests);
-      expectObservable(hot(toKStars, deliveries).pipe(outgoing(kstars))).toBe(kstarsOut, {
-        ...deliveries,
-        ...refusals,
+      const fromKStars = '-g-n-b-v-p-',
+            kstarsIn   = '-g-r-b-q-p-';
+      expectObservable(hot(fromKStars, requests).pipe(readOnly(kstars))).toBe(kstarsIn, {
+        ...requests,
+        r: reply(refusal(requests.n)),
+        q: reply(refusal(requests.v)),
       });
-      expectObservable(hot(toPhd2, deliveries).pipe(outgoing(phd2))).toBe(phd2Out, deliveries);
     });
   });
 
   it('says which vector cannot be changed, as an INDI message from its device', () => {
     scheduler.run(({ hot, expectObservable }) => {
-      const { incoming, outgoing } = readOnly();
-      // prettier-ignore
-      const fromPhd2 = '-n-',
-            phd2In   = '---',
-            toPhd2   = '---',
-            phd2Out  = '-r-';
-      expectObservable(hot(fromPhd2, { n: newSwitch(SCOPE, 'CONNECTION') }).pipe(incoming(phd2))).toBe(
-        phd2In,
-      );
-      expectObservable(hot<IndiMessage>(toPhd2).pipe(outgoing(phd2))).toBe(phd2Out, {
-        r: {
+      expectObservable(hot('-n-', { n: newSwitch(SCOPE, 'CONNECTION') }).pipe(readOnly(phd2))).toBe('-r-', {
+        r: reply({
           type: 'message',
           device: SCOPE,
           message: 'read-only mirror: Telescope Simulator.CONNECTION cannot be changed here',
-        },
+        }),
       });
     });
   });
 
-  it('leaves the upstream link alone, both ways', () => {
+  it('leaves the upstream link alone', () => {
     scheduler.run(({ hot, expectObservable }) => {
-      const { incoming, outgoing } = readOnly();
-      const traffic = { s: setNumber(SCOPE, 'EQUATORIAL_EOD_COORD', 5), g: getProperties(SCOPE) };
-      // prettier-ignore
-      const fromUpstream = '-s-s-',
-            toUpstream   = '--g--';
-      expectObservable(hot(fromUpstream, traffic).pipe(incoming(upstream))).toBe(fromUpstream, traffic);
-      expectObservable(hot(toUpstream, traffic).pipe(outgoing(upstream))).toBe(toUpstream, traffic);
+      const traffic = { s: setNumber(SCOPE, 'EQUATORIAL_EOD_COORD', 5), m: message(SCOPE, 'Slewing') };
+      const fromUpstream = '-s-m-s-';
+      expectObservable(hot(fromUpstream, traffic).pipe(readOnly(upstream))).toBe(fromUpstream, traffic);
     });
   });
 
-  it("ends a client's outgoing when its deliveries end (it left): later refusals go nowhere", () => {
+  it('through the routing: the refusal reaches its sender only, the request reaches no one', () => {
     scheduler.run(({ hot, expectObservable }) => {
-      const { incoming, outgoing } = readOnly();
-      const requests = { n: newSwitch(SCOPE, 'CONNECTION') };
+      const fromClients = { g: getProperties(), n: newSwitch(SCOPE, 'CONNECTION') };
+      const fromLink = { d: defSwitch(SCOPE, 'CONNECTION'), s: setNumber(SCOPE, 'EQUATORIAL_EOD_COORD', 5) };
       // prettier-ignore
-      const fromKStars = '-n---n-',
-            toKStars   = '---|   ',
-            kstarsOut  = '-r-|   ';
-      expectObservable(hot(fromKStars, requests).pipe(incoming(kstars))).toBe('-------');
-      expectObservable(hot<IndiMessage>(toKStars).pipe(outgoing(kstars))).toBe(kstarsOut, {
-        r: refusal(requests.n),
-      });
+      const kstarsSends   = '-g---n---',
+            phd2Sends     = '--g------',
+            upstreamSends = '---d---s-',
+            toKStars      = '---d-r-s-',
+            toPhd2        = '---d---s-',
+            toUpstream    = '---------';
+
+      const traffic$ = merge(
+        hot(kstarsSends, fromClients).pipe(readOnly(kstars), tagTraffic(kstars)),
+        hot(phd2Sends, fromClients).pipe(readOnly(phd2), tagTraffic(phd2)),
+        hot(upstreamSends, fromLink).pipe(readOnly(upstream), tagTraffic(upstream)),
+      );
+      const routed$ = traffic$.pipe(routeTraffic(), share());
+      const delivered = { ...fromLink, r: refusal(fromClients.n) };
+      expectObservable(routed$.pipe(deliverTo(kstars))).toBe(toKStars, delivered);
+      expectObservable(routed$.pipe(deliverTo(phd2))).toBe(toPhd2, delivered);
+      expectObservable(routed$.pipe(deliverTo(upstream))).toBe(toUpstream);
     });
   });
 });

@@ -64,7 +64,15 @@ export { openDriverPipes, type DriverPipes } from './channels/driver-pipes.js';
 export { findExecutable } from './channels/find-executable.js';
 export { DriverExitedError, DriverNotFoundError } from './channels/driver-exited-error.js';
 
-export type { ChannelKind, ChannelRef, TrafficEvent } from './routing/traffic.js';
+export {
+  isReply,
+  reply,
+  tagTraffic,
+  type ChannelKind,
+  type ChannelRef,
+  type Reply,
+  type TrafficEvent,
+} from './routing/traffic.js';
 export {
   emptyRoutingState,
   isOwnerOf,

@@ -106,7 +106,8 @@ function answerToSender(message: IndiMessage, from: ChannelRef): IndiMessage | u
  *   device go to every client and linked server that asked for them and whose
  *   BLOB policy lets them through, and to the drivers that snoop them; the
  *   same device from a second channel reaches no one (the first definer owns it);
- * - nothing goes back to the channel it came from.
+ * - nothing goes back to the channel it came from, except a `reply` event,
+ *   which goes to its one channel and nowhere else.
  *
  * @example
  * ```ts
@@ -118,6 +119,7 @@ export function routeTo(
   event: TrafficEvent,
   target: ChannelRef,
 ): IndiMessage | undefined {
+  if (event.type === 'reply') return event.to.id === target.id ? event.message : undefined;
   if (event.type !== 'message') return undefined;
   const { from, message } = event;
   if (from.id === target.id) return answerToSender(message, from);

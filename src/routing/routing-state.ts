@@ -113,5 +113,6 @@ export function nextRoutingState(state: RoutingState, event: TrafficEvent): Rout
     .with({ type: 'open' }, () => state)
     .with({ type: 'close' }, ({ channel }) => withoutChannel(state, channel))
     .with({ type: 'message' }, ({ from, message }) => learn(state, from, message))
+    .with({ type: 'reply' }, () => state)
     .exhaustive();
 }

@@ -1,3 +1,4 @@
+import { map, type OperatorFunction } from 'rxjs';
 import type { IndiMessage } from '../protocol/messages.js';
 
 /** What is at the other end of a channel. */
@@ -10,10 +11,66 @@ export interface ChannelRef {
 }
 
 /**
- * Everything the routing graph reacts to: channels opening and closing, and
- * the messages they send, tagged with their origin.
+ * Everything the routing graph reacts to: channels opening and closing, the
+ * messages they send, tagged with their origin, and replies meant for one
+ * channel alone.
  */
 export type TrafficEvent =
   | { readonly type: 'open'; readonly channel: ChannelRef }
   | { readonly type: 'message'; readonly from: ChannelRef; readonly message: IndiMessage }
-  | { readonly type: 'close'; readonly channel: ChannelRef };
+  | { readonly type: 'close'; readonly channel: ChannelRef }
+  | { readonly type: 'reply'; readonly to: ChannelRef; readonly message: IndiMessage };
+
+/**
+ * An answer to the channel a message came from, and to no one else: what a
+ * `serve` `incoming` operator emits instead of (or beside) a message, to
+ * refuse a request or to answer it on the spot.
+ */
+export interface Reply {
+  readonly type: 'reply';
+  readonly message: IndiMessage;
+}
+
+/**
+ * Wraps a message as a {@link Reply} to its sender.
+ *
+ * @example
+ * ```ts
+ * // In serve({ incoming }): refuse every new*Vector a client sends.
+ * const incoming = () => map((message: IndiMessage) =>
+ *   isNewVector(message) ? reply({ type: 'message', device: message.device, message: 'read-only' }) : message);
+ * ```
+ */
+export function reply(message: IndiMessage): Reply {
+  return { type: 'reply', message };
+}
+
+/**
+ * True for a {@link Reply}, false for an INDI message.
+ *
+ * @example
+ * ```ts
+ * isReply(reply({ type: 'pingReply', uid: '1' })); // true
+ * ```
+ */
+export function isReply(item: IndiMessage | Reply): item is Reply {
+  return item.type === 'reply';
+}
+
+/**
+ * Tags what one channel sends (after a `serve` `incoming` operator) with its
+ * origin: a message becomes a `message` event from that channel, a
+ * {@link Reply} a `reply` event back to it.
+ *
+ * @example
+ * ```ts
+ * const traffic$ = merge(client.messages$.pipe(readOnly(ref), tagTraffic(ref)), ...others);
+ * ```
+ */
+export function tagTraffic(from: ChannelRef): OperatorFunction<IndiMessage | Reply, TrafficEvent> {
+  return map((item) =>
+    isReply(item)
+      ? { type: 'reply', to: from, message: item.message }
+      : { type: 'message', from, message: item },
+  );
+}

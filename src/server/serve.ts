@@ -23,6 +23,7 @@ import {
   tap,
   type Connectable,
   type MonoTypeOperatorFunction,
+  type OperatorFunction,
   type Subscription,
 } from 'rxjs';
 import type { Channel, ChannelEvent } from '../channels/channel.js';
@@ -34,7 +35,7 @@ import { conflate, conflationKey } from '../routing/conflate.js';
 import { deliverTo } from '../routing/deliver-to.js';
 import { DeviceCache } from '../routing/device-cache.js';
 import { routeTraffic, type RoutedStep } from '../routing/route-traffic.js';
-import type { ChannelRef, TrafficEvent } from '../routing/traffic.js';
+import { isReply, tagTraffic, type ChannelRef, type Reply, type TrafficEvent } from '../routing/traffic.js';
 
 /** A driver program to run: a name on PATH or a path, with its arguments. */
 export type DriverCommand =
@@ -66,9 +67,10 @@ export interface ServeOptions {
   readonly stop$?: Observable<unknown>;
   /**
    * Your operator on each channel's incoming messages, before routing (a
-   * driver's output, a client's requests): filter, rewrite, or watch them.
+   * driver's output, a client's requests): filter, rewrite, or watch them,
+   * and answer the sender alone by emitting a {@link Reply} (see `reply`).
    */
-  readonly incoming?: (channel: ChannelRef) => MonoTypeOperatorFunction<IndiMessage>;
+  readonly incoming?: (channel: ChannelRef) => OperatorFunction<IndiMessage, IndiMessage | Reply>;
   /** Your operator on the merged, routed traffic, before any sink sees it. */
   readonly routed?: MonoTypeOperatorFunction<RoutedStep>;
   /** Your operator on what each channel is sent (per client on the way out, per driver on the way in). */
@@ -200,10 +202,11 @@ export function serve(options: ServeOptions = {}): Observable<ServerEvent> {
         of<TrafficEvent>({ type: 'open', channel: ref }),
         channel.messages$.pipe(
           options.incoming?.(ref) ?? identity,
-          tap((message) => {
-            if (traced()) events$.next({ type: 'traffic', channel: channel.id, direction: 'in', message });
+          tap((item) => {
+            if (!isReply(item) && traced())
+              events$.next({ type: 'traffic', channel: channel.id, direction: 'in', message: item });
           }),
-          map((message): TrafficEvent => ({ type: 'message', from: ref, message })),
+          tagTraffic(ref),
           catchError((error: unknown) => {
             failure = error instanceof Error ? error : new Error(String(error));
             return EMPTY;
