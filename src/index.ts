@@ -57,7 +57,13 @@ export type { Channel, ChannelEvent } from './channels/channel.js';
 export { socketChannel, refuseSocket, type SocketChannelOptions } from './channels/socket-channel.js';
 export { socketSink, type SocketSinkOptions } from './channels/socket-sink.js';
 export { processChannel, type ProcessChannelOptions } from './channels/process-channel.js';
-export { remoteChannel, LinkDownError, type RemoteChannelOptions } from './channels/remote-channel.js';
+export { remoteChannel, type RemoteChannelOptions } from './channels/remote-channel.js';
+export {
+  LinkDownError,
+  growingDelay,
+  socketLink,
+  type SocketLinkOptions,
+} from './channels/socket-link.js';
 export { listenTcp, ListenError, type ListenEvent } from './channels/listen-tcp.js';
 export { streamBytes } from './channels/socket-bytes.js';
 export { openDriverPipes, type DriverPipes } from './channels/driver-pipes.js';
@@ -93,8 +99,21 @@ export {
   type BlobPolicy,
 } from './routing/blob-policy.js';
 export { conflate, conflationKey } from './routing/conflate.js';
+export {
+  defaultDefinitionLimits,
+  limitDefinitions,
+  type DefinitionLimits,
+  type RefusedDefinition,
+} from './routing/limit-definitions.js';
 
-export { serve, type DriverCommand, type ServeOptions, type ServerEvent } from './server/serve.js';
+export {
+  parseLimits,
+  serve,
+  type DriverCommand,
+  type ParseLimits,
+  type ServeOptions,
+  type ServerEvent,
+} from './server/serve.js';
 export { IndiServer, type IndiServerOptions, type TrafficRecord } from './server/indi-server.js';
 export { listenDriver } from './server/listen-driver.js';
 export { applySetVector } from './protocol/apply-set-vector.js';

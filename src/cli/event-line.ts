@@ -48,6 +48,11 @@ export function eventLine(event: ServerEvent, verbosity: number): string | undef
       ({ device, channel, owner }) =>
         `${channel}: defines device '${device}', which ${owner} already serves; ignoring it from ${channel} (rename one of the devices)`,
     )
+    .with({ type: 'definitionRefused' }, ({ channel, limit, max, device, name }) =>
+      limit === 'devices'
+        ? `${channel}: defines more than ${max} devices; not serving '${device}' or any further device (raise --max-devices if that is expected)`
+        : `${channel}: defines more than ${max} properties; not serving ${device}.${name} or any further property (raise --max-properties if that is expected)`,
+    )
     .with({ type: 'refused' }, ({ address, reason }) => `Client ${address}: refused: ${reason}`)
     .with({ type: 'disconnected' }, ({ channel, kind, error }) =>
       error === undefined

@@ -102,6 +102,13 @@ const server = new IndiServer({
   host: options.host,
   port: options.port,
   maxConnections: options.maxConnections,
+  ...(options.maxConnectionsPerAddress === undefined
+    ? {}
+    : { maxConnectionsPerAddress: options.maxConnectionsPerAddress }),
+  maxMessageBytes: options.maxMessageMB * 1024 * 1024,
+  maxTagBytes: options.maxTagKB * 1024,
+  maxDevices: options.maxDevices,
+  maxProperties: options.maxProperties,
   restarts: options.restarts,
   maxQueueBytes: options.maxQueueMB * 1024 * 1024,
   maxStreamBytes: options.maxStreamMB * 1024 * 1024,

@@ -6,6 +6,12 @@ export interface CliOptions {
   readonly maxQueueMB: number;
   readonly maxStreamMB: number;
   readonly maxConnections: number;
+  /** Undefined: no limit per address beyond `maxConnections`. */
+  readonly maxConnectionsPerAddress: number | undefined;
+  readonly maxMessageMB: number;
+  readonly maxTagKB: number;
+  readonly maxDevices: number;
+  readonly maxProperties: number;
   readonly verbosity: number;
   readonly fifo: string | undefined;
   readonly logDir: string | undefined;
@@ -63,6 +69,12 @@ Options:
  -vvv     : -vv + complete xml
  --host h : interface to listen on, default localhost; 0.0.0.0 exposes your instruments to the whole network
  --max-connections n : clients at once, default 10
+ --max-connections-per-address n : clients at once from one IP address, default no limit of its own
+ --max-message-mb n : largest INDI element (a BLOB included) any connection may send, default 512;
+                      a connection that sends a larger one is closed
+ --max-tag-kb n : longest tag (all attributes of one element), default 1024
+ --max-devices n : devices one driver or remote may define, default 1000
+ --max-properties n : properties one driver or remote may define in all, default 20000
  --remote host[:port] : link to another INDI server and serve all its devices (repeatable)
  --examples : serve rxindi's built-in example devices (what npm start does)
  -h, --help : this text
@@ -78,6 +90,16 @@ const valueFlags: Readonly<Record<string, string>> = {
   p: '-p requires port value',
   r: '-r requires number of restarts',
   f: '-f requires fifo node',
+};
+
+/** rxindi's long options that take a whole number, with the largest each accepts. */
+const numberOptions: Readonly<Record<string, number>> = {
+  '--max-connections': 100_000,
+  '--max-connections-per-address': 100_000,
+  '--max-message-mb': 4096,
+  '--max-tag-kb': 1024 * 1024,
+  '--max-devices': 1_000_000,
+  '--max-properties': 10_000_000,
 };
 
 function integer(flag: string, text: string, min: number, max: number): number {
@@ -102,7 +124,7 @@ export function parseArgs(argv: readonly string[]): CliOptions | 'help' {
   const values = new Map<string, string>();
   let verbosity = 0;
   let host = 'localhost';
-  let maxConnections = 10;
+  const numbers = new Map<string, number>();
   let examples = false;
   const remotes: RemoteAddress[] = [];
   let at = 0;
@@ -114,12 +136,12 @@ export function parseArgs(argv: readonly string[]): CliOptions | 'help' {
       examples = true;
       continue;
     }
-    if (arg === '--host' || arg === '--max-connections' || arg === '--remote') {
+    if (arg === '--host' || arg === '--remote' || arg in numberOptions) {
       const value = argv[++at];
       if (value === undefined) throw new UsageError(`${arg} requires a value`);
       if (arg === '--host') host = value;
       else if (arg === '--remote') remotes.push(parseRemote(`@${value}`));
-      else maxConnections = integer(arg, value, 1, 100_000);
+      else numbers.set(arg, integer(arg, value, 1, numberOptions[arg] ?? 1));
       continue;
     }
     if (arg.startsWith('--')) throw new UsageError(`unknown option ${arg}`);
@@ -156,7 +178,12 @@ export function parseArgs(argv: readonly string[]): CliOptions | 'help' {
     restarts: number('r', 10, 1_000_000),
     maxQueueMB: number('m', 128, 1_000_000),
     maxStreamMB: number('d', 5, 1_000_000),
-    maxConnections,
+    maxConnections: numbers.get('--max-connections') ?? 10,
+    maxConnectionsPerAddress: numbers.get('--max-connections-per-address'),
+    maxMessageMB: numbers.get('--max-message-mb') ?? 512,
+    maxTagKB: numbers.get('--max-tag-kb') ?? 1024,
+    maxDevices: numbers.get('--max-devices') ?? 1000,
+    maxProperties: numbers.get('--max-properties') ?? 20_000,
     verbosity,
     fifo,
     logDir: values.get('l'),

@@ -16,12 +16,23 @@ import { processChannel } from '../channels/process-channel.js';
 import { remoteChannel, type RemoteChannelOptions } from '../channels/remote-channel.js';
 import type { IndiMessage, Message } from '../protocol/messages.js';
 import { indiTimestamp } from '../protocol/timestamp.js';
-import { serve, type ServeOptions, type ServerEvent } from './serve.js';
+import { parseLimits, serve, type ServeOptions, type ServerEvent } from './serve.js';
 
 /** The options of {@link IndiServer}: those of {@link serve} that are fixed at construction. */
 export interface IndiServerOptions extends Pick<
   ServeOptions,
-  'host' | 'port' | 'maxConnections' | 'restarts' | 'maxQueueBytes' | 'maxStreamBytes' | 'listen'
+  | 'host'
+  | 'port'
+  | 'maxConnections'
+  | 'maxConnectionsPerAddress'
+  | 'restarts'
+  | 'maxQueueBytes'
+  | 'maxStreamBytes'
+  | 'maxMessageBytes'
+  | 'maxTagBytes'
+  | 'maxDevices'
+  | 'maxProperties'
+  | 'listen'
 > {
   /** Driver programs to start with the server. */
   readonly drivers?: readonly string[];
@@ -148,7 +159,12 @@ export class IndiServer {
   ): string {
     const id = this.uniqueId(basename(command));
     this.addDriver(
-      processChannel(command, options.args ?? [], { id, restarts: this.options.restarts, env: options.env }),
+      processChannel(command, options.args ?? [], {
+        id,
+        restarts: this.options.restarts,
+        env: options.env,
+        parse: parseLimits(this.options),
+      }),
     );
     return id;
   }
@@ -159,7 +175,7 @@ export class IndiServer {
    * reconnects by itself. Returns the link's channel id.
    */
   addRemote(host: string, port = 7624, options: RemoteChannelOptions = {}): string {
-    const channel = remoteChannel(host, port, options);
+    const channel = remoteChannel(host, port, { parse: parseLimits(this.options), ...options });
     this.addDriver(channel);
     return channel.id;
   }

@@ -31,11 +31,21 @@ import { listenTcp, type ListenEvent } from '../channels/listen-tcp.js';
 import { processChannel } from '../channels/process-channel.js';
 import { refuseSocket, socketChannel } from '../channels/socket-channel.js';
 import { isDefVector, type IndiMessage } from '../protocol/messages.js';
+import type { ParseIndiOptions } from '../protocol/parse-indi.js';
 import { conflate, conflationKey } from '../routing/conflate.js';
 import { deliverTo } from '../routing/deliver-to.js';
+import {
+  defaultDefinitionLimits,
+  limitDefinitions,
+  type DefinitionLimits,
+  type RefusedDefinition,
+} from '../routing/limit-definitions.js';
 import { DeviceCache } from '../routing/device-cache.js';
 import { routeTraffic, type RoutedStep } from '../routing/route-traffic.js';
 import { isReply, tagTraffic, type ChannelRef, type Reply, type TrafficEvent } from '../routing/traffic.js';
+
+/** The parser's size limits, as every channel factory takes them. */
+export type ParseLimits = Pick<ParseIndiOptions, 'maxMessageBytes' | 'maxTagBytes'>;
 
 /** A driver program to run: a name on PATH or a path, with its arguments. */
 export type DriverCommand =
@@ -51,6 +61,16 @@ export interface ServeOptions {
   readonly listen?: boolean;
   /** Clients at once; the next one is told the server is full and closed. Default 10. */
   readonly maxConnections?: number;
+  /** Clients at once from one IP address, refused like `maxConnections`. Default: no limit of its own. */
+  readonly maxConnectionsPerAddress?: number;
+  /** Largest element any connection may send (a BLOB included); past it that connection is closed. Default 512 MiB. */
+  readonly maxMessageBytes?: number;
+  /** Longest single tag (all of an element's attributes); past it that connection is closed. Default 1 MiB. */
+  readonly maxTagBytes?: number;
+  /** Devices one driver or link may define; its further devices are not served. Default 1000. */
+  readonly maxDevices?: number;
+  /** Properties one driver or link may define in all; further ones are not served. Default 20,000. */
+  readonly maxProperties?: number;
   /** Driver programs to start. */
   readonly drivers?: readonly DriverCommand[];
   /** Restarts of a driver that dies, before giving up (indiserver `-r`). Default 10. */
@@ -92,6 +112,11 @@ export type ServerEvent =
       readonly error?: Error;
     }
   | { readonly type: 'refused'; readonly address: string; readonly reason: string }
+  | ({
+      /** A channel reached `maxDevices` or `maxProperties`: this definition, and any later new one, is not served. */
+      readonly type: 'definitionRefused';
+      readonly channel: string;
+    } & RefusedDefinition)
   | {
       /** A second channel defines a device another one owns: it is not served. */
       readonly type: 'deviceConflict';
@@ -107,9 +132,28 @@ export type ServerEvent =
       readonly message: IndiMessage;
     };
 
+/**
+ * The parser limits of `options`, for the channels a server opens.
+ *
+ * @example
+ * ```ts
+ * processChannel('indi_simulator_ccd', [], { parse: parseLimits({ maxMessageBytes: 64 * 1024 * 1024 }) });
+ * ```
+ */
+export function parseLimits(options: Pick<ServeOptions, 'maxMessageBytes' | 'maxTagBytes'>): ParseLimits {
+  return {
+    ...(options.maxMessageBytes === undefined ? {} : { maxMessageBytes: options.maxMessageBytes }),
+    ...(options.maxTagBytes === undefined ? {} : { maxTagBytes: options.maxTagBytes }),
+  };
+}
+
 function driverChannel(driver: DriverCommand, options: ServeOptions): Channel {
   const { command, args = [], id } = typeof driver === 'string' ? { command: driver } : driver;
-  return processChannel(command, args, { restarts: options.restarts, ...(id === undefined ? {} : { id }) });
+  return processChannel(command, args, {
+    restarts: options.restarts,
+    parse: parseLimits(options),
+    ...(id === undefined ? {} : { id }),
+  });
 }
 
 /**
@@ -133,24 +177,43 @@ export function serve(options: ServeOptions = {}): Observable<ServerEvent> {
     const stop$ = (options.stop$ ?? NEVER).pipe(share());
     const remove$ = (options.remove$ ?? NEVER).pipe(share());
     const maxConnections = options.maxConnections ?? 10;
+    const perAddress = options.maxConnectionsPerAddress ?? maxConnections;
     let openClients = 0;
+    const openByAddress = new Map<string, number>();
+    const definitionLimits: DefinitionLimits = {
+      maxDevices: options.maxDevices ?? defaultDefinitionLimits.maxDevices,
+      maxProperties: options.maxProperties ?? defaultDefinitionLimits.maxProperties,
+    };
     const tracing = options.traffic ?? false;
     const traced = typeof tracing === 'function' ? tracing : () => tracing;
 
     const admit = (socket: Socket): Observable<Channel> => {
-      const address = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
-      if (openClients >= maxConnections) {
-        const reason = `rxindi: this server is full (${maxConnections} clients); disconnect another client or raise --max-connections`;
+      const host = socket.remoteAddress ?? '?';
+      const address = `${host}:${socket.remotePort ?? '?'}`;
+      const fromHost = openByAddress.get(host) ?? 0;
+      const full =
+        openClients >= maxConnections
+          ? `this server is full (${maxConnections} clients); disconnect another client or raise --max-connections`
+          : fromHost >= perAddress
+            ? `${host} already has ${perAddress} connections open here; close one or raise --max-connections-per-address`
+            : undefined;
+      if (full !== undefined) {
+        const reason = `rxindi: ${full}`;
         refuseSocket(socket, reason);
         events$.next({ type: 'refused', address, reason });
         return EMPTY;
       }
       openClients += 1;
+      openByAddress.set(host, fromHost + 1);
       // The slot frees as soon as the client ends its stream, not after the half-close grace.
       let released = false;
       const release = (): void => {
-        if (!released) openClients -= 1;
+        if (released) return;
         released = true;
+        openClients -= 1;
+        const left = (openByAddress.get(host) ?? 1) - 1;
+        if (left === 0) openByAddress.delete(host);
+        else openByAddress.set(host, left);
       };
       socket.once('end', release);
       socket.once('close', release);
@@ -160,7 +223,7 @@ export function serve(options: ServeOptions = {}): Observable<ServerEvent> {
         conflationKey,
         conflate,
       };
-      return of(socketChannel(socket, { queue }));
+      return of(socketChannel(socket, { queue, parse: parseLimits(options) }));
     };
 
     const listener$: Observable<ListenEvent> =
@@ -201,6 +264,9 @@ export function serve(options: ServeOptions = {}): Observable<ServerEvent> {
       return concat(
         of<TrafficEvent>({ type: 'open', channel: ref }),
         channel.messages$.pipe(
+          limitDefinitions(definitionLimits, (refusal) =>
+            events$.next({ type: 'definitionRefused', channel: channel.id, ...refusal }),
+          ),
           options.incoming?.(ref) ?? identity,
           tap((item) => {
             if (!isReply(item) && traced())

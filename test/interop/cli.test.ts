@@ -85,6 +85,46 @@ describe('rxindi CLI', () => {
     expect(cli.stdout).toEqual([]);
   });
 
+  it('a limit out of range: exit code 2 naming the flag and its range', async () => {
+    const cli = startCli(['--max-devices', '0', 'indi_simulator_telescope']);
+    expect(await cli.exited).toEqual({ code: 2, signal: undefined });
+    expect(cli.stderr[0]).toBe("rxindi: --max-devices needs a whole number from 1 to 1000000, not '0'");
+  });
+
+  it('--max-connections-per-address 1: indi_getprop is refused while another client of that address is connected', async () => {
+    const cli = startCli(
+      ['-v', '-p', '0', '--max-connections-per-address', '1', 'indi_simulator_telescope'],
+      home(),
+    );
+    const port = await cliPort(cli);
+    const first = await RawIndiClient.connect(port);
+    first.send('<getProperties version="1.7"/>');
+    await first.waitFor('the telescope', (message) => message.type === 'defSwitchVector');
+    const refused = await run('indi_getprop', [
+      '-p',
+      String(port),
+      '-t',
+      '2',
+      'Telescope Simulator.CONNECTION.*',
+    ]);
+    expect(refused.stdout).toBe('');
+    await cli.waitForStderr(
+      /Client 127\.0\.0\.1:\d+: refused: rxindi: 127\.0\.0\.1 already has 1 connections open here; close one or raise --max-connections-per-address$/,
+    );
+    await first.close();
+    await waitUntil('the first client to leave', () =>
+      cli.stderr.some((line) => line.endsWith('shut down complete - bye!')),
+    );
+    const served = await run('indi_getprop', [
+      '-p',
+      String(port),
+      '-t',
+      '2',
+      'Telescope Simulator.CONNECTION.*',
+    ]);
+    expect(served.stdout).toContain('Telescope Simulator.CONNECTION.CONNECT=Off');
+  });
+
   it('driver not found: exit code 1 with a line naming the driver', async () => {
     const cli = startCli(['-p', '0', 'indi_simulator_telescope', 'indi_no_such_driver_rxindi']);
     expect(await cli.exited).toEqual({ code: 1, signal: undefined });

@@ -208,6 +208,107 @@ describe('serve: bad input from one client', () => {
   });
 });
 
+describe('serve: limits', () => {
+  it('refuses a second connection from one address past maxConnectionsPerAddress, and says which limit', async () => {
+    const scope = memoryDriver('scope', scopeDefs);
+    const served = await startServe({ maxConnectionsPerAddress: 1, channels$: of(scope.channel) });
+    const first = await admitted(served);
+    const second = await RawIndiClient.connect(served.port);
+    expect(await second.waitForEnd()).toEqual({ type: 'end' });
+    const reason =
+      'rxindi: 127.0.0.1 already has 1 connections open here; close one or raise --max-connections-per-address';
+    expect(second.received((message) => message.type === 'message')).toMatchObject([{ message: reason }]);
+    expect(served.events.filter((event) => event.type === 'refused')).toEqual([
+      { type: 'refused', address: idOf(second), reason },
+    ]);
+    first.send('<pingRequest uid="1"/>');
+    await first.waitFor('pingReply', (message) => message.type === 'pingReply');
+    await first.close();
+    await waitUntil('the first client to be gone', () =>
+      clientIds(served.events, 'disconnected').includes(idOf(first)),
+    );
+    await admitted(served);
+  });
+
+  it('closes a client that sends an element past maxMessageBytes; the others carry on', async () => {
+    const scope = memoryDriver('scope', scopeDefs);
+    const served = await startServe({ maxMessageBytes: 4096, channels$: of(scope.channel) });
+    const good = await admitted(served);
+    const big = await admitted(served);
+    good.send('<getProperties version="1.7"/>\n');
+    await good.waitFor('FOCUS definition', (message) => message.type === 'defNumberVector');
+    big.send(
+      `<newTextVector device="Scope" name="NOTE"><oneText name="T">${'x'.repeat(5000)}</oneText></newTextVector>`,
+    );
+    expect(await big.waitForEnd()).toEqual({ type: 'end' });
+    const gone = await waitUntil('the client to be disconnected', () =>
+      served.events.find((event) => event.type === 'disconnected' && event.channel === idOf(big)),
+    );
+    const error = gone.type === 'disconnected' ? gone.error : undefined;
+    expect(error).toBeInstanceOf(IndiProtocolError);
+    expect(error).toMatchObject({
+      reason: 'too-large',
+      message: expect.stringContaining('larger than 4096 bytes') as unknown,
+    });
+    const from = good.messages.length;
+    scope.emit(numberSet('Scope', 'FOCUS', 5));
+    await good.waitFor('FOCUS=5', isFocusSet(5), { from });
+  });
+
+  it('serves at most maxDevices devices and maxProperties properties of one driver, reports the first refusal of each', async () => {
+    const defs = (): IndiMessage[] => [
+      numberDef('Mount', 'RA'),
+      numberDef('Mount', 'DEC'),
+      numberDef('Focuser', 'POSITION'),
+      numberDef('Camera', 'EXPOSURE'),
+      numberDef('Mount', 'ALT'),
+      numberDef('Focuser', 'TEMPERATURE'),
+    ];
+    const rig = memoryDriver('rig', defs);
+    const served = await startServe({ maxDevices: 2, maxProperties: 4, channels$: of(rig.channel) });
+    const client = await admitted(served);
+    client.send('<getProperties version="1.7"/>\n');
+    await client.waitFor(
+      'the fourth definition',
+      (message) => message.type === 'defNumberVector' && message.name === 'ALT',
+    );
+    // A ping is answered after everything routed before it: all definitions are in.
+    client.send('<pingRequest uid="barrier"/>');
+    await client.waitFor('pingReply', (message) => message.type === 'pingReply');
+    const definedNames = (): string[] =>
+      client.messages.flatMap((message) =>
+        message.type === 'defNumberVector' ? [`${message.device}.${message.name}`] : [],
+      );
+    expect(definedNames()).toEqual(['Mount.RA', 'Mount.DEC', 'Focuser.POSITION', 'Mount.ALT']);
+    expect(served.events.filter((event) => event.type === 'definitionRefused')).toEqual([
+      {
+        type: 'definitionRefused',
+        channel: 'rig',
+        limit: 'devices',
+        max: 2,
+        device: 'Camera',
+        name: 'EXPOSURE',
+      },
+      {
+        type: 'definitionRefused',
+        channel: 'rig',
+        limit: 'properties',
+        max: 4,
+        device: 'Focuser',
+        name: 'TEMPERATURE',
+      },
+    ]);
+
+    // Deleting a device frees its places: a new one is served.
+    rig.emit({ type: 'delProperty', device: 'Focuser' });
+    rig.emit(numberDef('Camera', 'EXPOSURE'));
+    await client.waitFor(
+      'the camera, once there is room',
+      (message) => message.type === 'defNumberVector' && message.device === 'Camera',
+    );
+  });
+});
+
 describe('serve: requests from a client that leaves at once', () => {
   it('delivers a request sent just before a reset, even while a write to that client is pending', async () => {
     const big = 'x'.repeat(100_000);
