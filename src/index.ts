@@ -116,6 +116,7 @@ export {
 } from './server/serve.js';
 export { IndiServer, type IndiServerOptions, type TrafficRecord } from './server/indi-server.js';
 export { listenDriver } from './server/listen-driver.js';
+export { backpressure } from './server/backpressure.js';
 export { applySetVector } from './protocol/apply-set-vector.js';
 
 export { defineDevice, type DeviceDefinition, type VectorDefinitions } from './driver/define-device.js';
@@ -177,4 +178,4 @@ export { runOnStdio, type RunOnStdioOptions } from './driver/run-on-stdio.js';
 
 export { connectIndi, type ConnectIndiOptions, type IndiClient } from './client/connect-indi.js';
 export { nextIndiDevices, noDevices, type IndiDevices } from './client/indi-devices.js';
-export { memberValues } from './client/member-values.js';
+export { memberValues } from './protocol/member-values.js';

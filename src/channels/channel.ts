@@ -44,6 +44,12 @@ export type ChannelEvent =
     }
   | { readonly type: 'queueOverflow'; readonly channel: string; readonly queuedBytes: number }
   | {
+      /** A peer fell behind (its socket stopped taking bytes and messages wait), or caught up again. */
+      readonly type: 'backlog';
+      readonly channel: string;
+      readonly behind: boolean;
+    }
+  | {
       readonly type: 'blobDropped';
       readonly channel: string;
       readonly device: string;

@@ -55,6 +55,7 @@ export function socketChannel(socket: Socket, options: SocketChannelOptions = {}
   const sink = socketSink(socket, {
     ...options.queue,
     onOverflow: (queuedBytes) => events$.next({ type: 'queueOverflow', channel: id, queuedBytes }),
+    onBacklog: (behind) => events$.next({ type: 'backlog', channel: id, behind }),
     onBlobDropped: (message, queuedBytes) => {
       if (message.type === 'setBLOBVector' || message.type === 'newBLOBVector') {
         events$.next({

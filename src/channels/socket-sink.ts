@@ -23,6 +23,8 @@ export interface SocketSinkOptions {
   /** One message standing for an older and a newer one with the same key, or undefined to keep both. */
   readonly conflate?: (older: IndiMessage, newer: IndiMessage) => IndiMessage | undefined;
   readonly onOverflow?: (queuedBytes: number) => void;
+  /** Called with true when messages start waiting for the peer to read, and with false once they have all gone out. */
+  readonly onBacklog?: (behind: boolean) => void;
   readonly onBlobDropped?: (message: IndiMessage, queuedBytes: number) => void;
 }
 
@@ -84,6 +86,7 @@ export function socketSink(socket: Socket, options: SocketSinkOptions = {}): Obs
   const byKey = new Map<string, number>();
   let scheduled = false;
   let waitingForDrain = false;
+  let backlogged = false;
   let ended = false;
 
   // A write can fail after the reading side has stopped listening (the peer
@@ -108,8 +111,12 @@ export function socketSink(socket: Socket, options: SocketSinkOptions = {}): Obs
     if (head === queue.length) {
       queue = [];
       head = 0;
+      if (backlogged) options.onBacklog?.(false);
+      backlogged = false;
       if (ended) socket.end();
     } else if (!waitingForDrain) {
+      if (!backlogged) options.onBacklog?.(true);
+      backlogged = true;
       waitingForDrain = true;
       socket.once('drain', () => {
         waitingForDrain = false;

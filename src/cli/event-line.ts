@@ -53,6 +53,14 @@ export function eventLine(event: ServerEvent, verbosity: number): string | undef
         ? `${channel}: defines more than ${max} devices; not serving '${device}' or any further device (raise --max-devices if that is expected)`
         : `${channel}: defines more than ${max} properties; not serving ${device}.${name} or any further property (raise --max-properties if that is expected)`,
     )
+    .with({ type: 'backlog' }, ({ channel, behind }) =>
+      quiet(
+        behind
+          ? `Client ${channel}: behind; its messages wait, newer values replace older ones`
+          : `Client ${channel}: caught up`,
+        2,
+      ),
+    )
     .with({ type: 'refused' }, ({ address, reason }) => `Client ${address}: refused: ${reason}`)
     .with({ type: 'disconnected' }, ({ channel, kind, error }) =>
       error === undefined

@@ -1,10 +1,13 @@
 import { basename } from 'node:path';
 import {
+  BehaviorSubject,
   EMPTY,
   Observable,
   ReplaySubject,
   Subject,
   concat,
+  connectable,
+  distinctUntilChanged,
   filter,
   firstValueFrom,
   from,
@@ -16,6 +19,7 @@ import { processChannel } from '../channels/process-channel.js';
 import { remoteChannel, type RemoteChannelOptions } from '../channels/remote-channel.js';
 import type { IndiMessage, Message } from '../protocol/messages.js';
 import { indiTimestamp } from '../protocol/timestamp.js';
+import { backpressure } from './backpressure.js';
 import { parseLimits, serve, type ServeOptions, type ServerEvent } from './serve.js';
 
 /** The options of {@link IndiServer}: those of {@link serve} that are fixed at construction. */
@@ -72,6 +76,13 @@ export class IndiServer {
   readonly events$: Observable<ServerEvent>;
   /** Every message in and out, with its channel; costs nothing while nobody subscribes. */
   readonly traffic$: Observable<TrafficRecord>;
+  /**
+   * True while every connected client is behind, false otherwise (see
+   * {@link backpressure}); replays the current value. An in-process driver
+   * can poll its hardware less often while it is true: clients would get
+   * only the latest values anyway.
+   */
+  readonly backpressure$: Observable<boolean>;
   /** Resolves once the server has stopped. */
   readonly stopped: Promise<void>;
   /** Emits once and completes when the server has stopped. */
@@ -97,6 +108,12 @@ export class IndiServer {
     this.events$ = this.events.asObservable();
     this.traffic$ = this.traffic.asObservable();
     this.stopped$ = this.done.asObservable();
+    const pressure$ = connectable(this.events.pipe(backpressure()), {
+      connector: () => new BehaviorSubject(false),
+      resetOnDisconnect: false,
+    });
+    pressure$.connect();
+    this.backpressure$ = pressure$.pipe(distinctUntilChanged());
     this.stopped = firstValueFrom(this.done, { defaultValue: undefined });
     // A server that could not start rejects `stopped`; that is also reported on
     // `events$` and by `run()`, so an unawaited `stopped` must not crash the process.
