@@ -57,13 +57,7 @@ export type { Channel, ChannelEvent } from './channels/channel.js';
 export { socketChannel, refuseSocket, type SocketChannelOptions } from './channels/socket-channel.js';
 export { socketSink, type SocketSinkOptions } from './channels/socket-sink.js';
 export { processChannel, type ProcessChannelOptions } from './channels/process-channel.js';
-export { remoteChannel, type RemoteChannelOptions } from './channels/remote-channel.js';
-export {
-  LinkDownError,
-  growingDelay,
-  socketLink,
-  type SocketLinkOptions,
-} from './channels/socket-link.js';
+export { remoteChannel, LinkDownError, type RemoteChannelOptions } from './channels/remote-channel.js';
 export { listenTcp, ListenError, type ListenEvent } from './channels/listen-tcp.js';
 export { streamBytes } from './channels/socket-bytes.js';
 export { openDriverPipes, type DriverPipes } from './channels/driver-pipes.js';
@@ -178,4 +172,4 @@ export { runOnStdio, type RunOnStdioOptions } from './driver/run-on-stdio.js';
 
 export { connectIndi, type ConnectIndiOptions, type IndiClient } from './client/connect-indi.js';
 export { nextIndiDevices, noDevices, type IndiDevices } from './client/indi-devices.js';
-export { memberValues } from './protocol/member-values.js';
+export { memberValues } from './client/member-values.js';
