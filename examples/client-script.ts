@@ -5,13 +5,14 @@
  *   npx tsx src/cli/main.ts --examples -p 7624 &     # or: npm start
  *   npx tsx examples/client-script.ts --port 7624 [--host h] [--target 21.5]
  *
- * Exits 0 once the target is confirmed (state Ok); 1 if the driver refuses it
- * (state Alert, with its message), the server cannot be reached, or nothing
- * happens for 5 s.
+ * Exits 0 once the target is confirmed (state Ok); 1 if the client refuses to
+ * send it (out of the range the driver defined), the driver refuses it (state
+ * Alert, with its message), the server cannot be reached, or nothing happens
+ * for 5 s.
  */
 import { parseArgs } from 'node:util';
 import { debounceTime, filter, firstValueFrom, skip, timeout } from 'rxjs';
-import { connectIndi, formatNumber, memberValues, type DefVector } from '../src/index.js';
+import { SendRefusedError, connectIndi, formatNumber, memberValues, type DefVector } from '../src/index.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -40,8 +41,13 @@ try {
   for (const device of [...devices.keys()].sort())
     console.log(`  ${device}: ${[...(devices.get(device)?.keys() ?? [])].join(', ')}`);
 
-  // watch() replays the vector's current state first: skip it, and take the
-  // driver's answer to our request (Ok, or Alert when it refuses).
+  const current = devices.get('Thermostat')?.get('TARGET');
+  // Checked against TARGET's definition first: a value out of its range is
+  // refused here (SendRefusedError) and never sent.
+  client.setNumber('Thermostat', 'TARGET', { CELSIUS: target });
+  // The answer comes later, over the socket. watch() replays the vector's
+  // current state first: skip it, and take the driver's answer to our
+  // request (Ok, or Alert when it refuses).
   const answer = firstValueFrom(
     client.watch('Thermostat', 'TARGET').pipe(
       skip(1),
@@ -49,8 +55,6 @@ try {
       timeout(5000),
     ),
   );
-  const current = devices.get('Thermostat')?.get('TARGET');
-  client.setNumber('Thermostat', 'TARGET', { CELSIUS: target });
   const vector = await answer;
   const celsius = (of: DefVector | undefined) => String(of && memberValues(of).CELSIUS);
   console.log(
@@ -67,8 +71,9 @@ try {
     for (const member of temperature.members)
       console.log(`Thermostat.TEMPERATURE.${member.name}: ${formatNumber(member.value, member.format)}`);
 } catch (error) {
+  if (error instanceof SendRefusedError) console.error(`refused: ${error.message}`);
   // Connection refused, or a timeout: the message says which.
-  console.error(`failed: ${error instanceof Error ? error.message : String(error)}`);
+  else console.error(`failed: ${error instanceof Error ? error.message : String(error)}`);
   process.exitCode = 1;
 } finally {
   await client.close();

@@ -57,7 +57,8 @@ export type { Channel, ChannelEvent } from './channels/channel.js';
 export { socketChannel, refuseSocket, type SocketChannelOptions } from './channels/socket-channel.js';
 export { socketSink, type SocketSinkOptions } from './channels/socket-sink.js';
 export { processChannel, type ProcessChannelOptions } from './channels/process-channel.js';
-export { remoteChannel, LinkDownError, type RemoteChannelOptions } from './channels/remote-channel.js';
+export { remoteChannel, type RemoteChannelOptions } from './channels/remote-channel.js';
+export { LinkDownError, growingDelay, socketLink, type SocketLinkOptions } from './channels/socket-link.js';
 export { listenTcp, ListenError, type ListenEvent } from './channels/listen-tcp.js';
 export { streamBytes } from './channels/socket-bytes.js';
 export { openDriverPipes, type DriverPipes } from './channels/driver-pipes.js';
@@ -112,6 +113,15 @@ export { IndiServer, type IndiServerOptions, type TrafficRecord } from './server
 export { listenDriver } from './server/listen-driver.js';
 export { backpressure } from './server/backpressure.js';
 export { applySetVector } from './protocol/apply-set-vector.js';
+export {
+  checkNewVector,
+  vectorKind,
+  type DecodedBlob,
+  type IndiVectorKind,
+  type NewVectorCheck,
+  type RequestRefusal,
+  type RequestRule,
+} from './protocol/check-new-vector.js';
 
 export { defineDevice, type DeviceDefinition, type VectorDefinitions } from './driver/define-device.js';
 export {
@@ -146,9 +156,12 @@ export {
 } from './driver/blob-vector.js';
 export type {
   BlobValue,
+  CurrentValues,
   MemberName,
   ReceivedBlob,
+  ReceivedValues,
   RequestValues,
+  SentValues,
   VectorDefinition,
   VectorKind,
   VectorOptions,
@@ -161,15 +174,23 @@ export {
   type IndiDriverOptions,
   type SnoopOptions,
 } from './driver/indi-driver.js';
-export type { DeviceRequest, VectorNameOf, VectorOf } from './driver/vector-of.js';
+export type { DeviceRequest, Named, VectorNameOf, VectorOf } from './driver/vector-of.js';
 export type { VectorRequest } from './driver/vector-request.js';
 export type { RequestHandler } from './driver/run-handler.js';
 export type { DriverEvent } from './driver/driver-event.js';
-export type { SetOptions } from './driver/build-set-vector.js';
+export type { NumberRange, SetOptions } from './driver/build-set-vector.js';
+export type { MemberChanges, VectorChanges } from './driver/redefine-vector.js';
 export { UnknownPropertyError } from './driver/unknown-property-error.js';
 export { validateRequest, type RequestCheck } from './driver/validate-request.js';
 export { runOnStdio, type RunOnStdioOptions } from './driver/run-on-stdio.js';
 
-export { connectIndi, type ConnectIndiOptions, type IndiClient } from './client/connect-indi.js';
+export {
+  connectIndi,
+  type BlobUpload,
+  type ConnectIndiOptions,
+  type IndiClient,
+  type ReconnectOptions,
+} from './client/connect-indi.js';
+export { SendRefusedError, type SendRule } from './client/send-refused-error.js';
 export { nextIndiDevices, noDevices, type IndiDevices } from './client/indi-devices.js';
-export { memberValues } from './client/member-values.js';
+export { memberValues } from './protocol/member-values.js';

@@ -163,6 +163,62 @@ describe('driver rules', () => {
     });
   });
 
+  it('checks requests against the range the driver last sent (libindi IUUpdateMinMax: min and max on oneNumber)', () => {
+    const dec45 = newCoordinates({ DEC: 45 });
+    const sent: Record<string, IndiMessage> = {
+      n: {
+        type: 'setNumberVector',
+        device: 'Mount',
+        name: 'EQUATORIAL_EOD_COORD',
+        members: [{ name: 'DEC', min: -30, max: 30, value: 0 }],
+      },
+    };
+    const outcomes: Record<string, CheckedRequest> = {
+      a: {
+        ok: true,
+        request: {
+          device: 'Mount',
+          name: 'EQUATORIAL_EOD_COORD',
+          kind: 'number',
+          values: { DEC: 45 },
+          message: dec45,
+        },
+      },
+      r: {
+        ok: false,
+        device: 'Mount',
+        name: 'EQUATORIAL_EOD_COORD',
+        reason: 'DEC = 45 is outside the range -30 to 30',
+        reply: {
+          type: 'setNumberVector',
+          device: 'Mount',
+          name: 'EQUATORIAL_EOD_COORD',
+          state: 'Alert',
+          timestamp: at,
+          message: 'EQUATORIAL_EOD_COORD request rejected: DEC = 45 is outside the range -30 to 30',
+          members: [
+            { name: 'RA', value: 0 },
+            { name: 'DEC', value: 0 },
+          ],
+        },
+      },
+    };
+
+    scheduler.run(({ hot, expectObservable }) => {
+      // prettier-ignore
+      const driverSent = '---n---',
+            fromClient = '-d---d-',
+            checked    = '-a---r-';
+
+      const state$ = hot(driverSent, sent).pipe(scan(nextDriverState, initial), startWith(initial));
+      const checked$ = hot(fromClient, { d: dec45 }).pipe(
+        withLatestFrom(state$),
+        map(([request, state]) => checkRequest(state, request, at)),
+      );
+      expectObservable(checked$).toBe(checked, outcomes);
+    });
+  });
+
   it('answers getProperties with the values it last sent, and not with deleted vectors', () => {
     const connection = initial.get('Mount')?.get('CONNECTION')?.def;
     if (connection?.type !== 'defSwitchVector') throw new Error('the fixture has no CONNECTION switch');

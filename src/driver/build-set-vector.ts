@@ -2,10 +2,31 @@ import { match } from 'ts-pattern';
 import { encodeBlob } from '../protocol/blob-data.js';
 import type { DefVector, PropertyState, SetVector, SwitchState } from '../protocol/messages.js';
 import { UnknownPropertyError } from './unknown-property-error.js';
-import type { BlobValue, VectorDefinition } from './vector-definition.js';
+import type { BlobValue, MemberName, VectorDefinition } from './vector-definition.js';
 
-/** What a `set*Vector` says besides values. */
-export interface SetOptions {
+/**
+ * New limits of a number member; what is left out stays as it is.
+ *
+ * @example
+ * ```ts
+ * const range: NumberRange = { min: 0, max: 5000 };
+ * ```
+ */
+export interface NumberRange {
+  readonly min?: number;
+  readonly max?: number;
+  readonly step?: number;
+}
+
+/**
+ * What a `set*Vector` says besides values; `ranges` only for number vectors.
+ *
+ * @example
+ * ```ts
+ * driver.set('Focuser', 'ABS_FOCUS_POSITION', { FOCUS_ABSOLUTE_POSITION: 100 }, { state: 'Busy', ranges: { FOCUS_ABSOLUTE_POSITION: { max: 5000 } } });
+ * ```
+ */
+export interface SetOptions<V extends VectorDefinition = VectorDefinition> {
   readonly state?: PropertyState;
   /** A line for the client's log, sent with the update. */
   readonly message?: string;
@@ -13,10 +34,18 @@ export interface SetOptions {
   readonly timeout?: number;
   /**
    * Which members go out: 'given' (default) the members passed, plus any
-   * switch the rule turns Off; 'changed' only those whose value changes;
+   * switch the rule turns Off; 'changed' only those whose value (or range) changes;
    * 'all' every member (BLOBs: only those passed, a driver keeps no BLOB data).
    */
   readonly members?: 'given' | 'changed' | 'all';
+  /**
+   * New min / max / step of number members, sent on their `oneNumber` (as
+   * libindi's IUUpdateMinMax does; those members always go out). Requests are
+   * checked against the new range from then on.
+   */
+  readonly ranges?: V extends { readonly kind: 'number' }
+    ? Readonly<Partial<Record<MemberName<V>, NumberRange>>>
+    : never;
 }
 
 type Values = Readonly<Record<string, unknown>>;
@@ -34,7 +63,8 @@ function chosen<V>(
   for (const { name } of def.members) {
     const value = next.get(name);
     if (value === undefined) continue;
-    const changed = value !== current.get(name);
+    // A member whose range moves goes out like one whose value changes.
+    const changed = value !== current.get(name) || Object.hasOwn(options.ranges ?? {}, name);
     if (mode === 'all' || (mode === 'changed' ? changed : given.has(name) || changed))
       pairs.push([name, value]);
   }
@@ -71,10 +101,13 @@ export function buildSetVector(
   options: SetOptions,
   timestamp: string,
 ): SetVector {
-  for (const name of Object.keys(values)) {
+  const ranges: Readonly<Record<string, NumberRange | undefined>> = options.ranges ?? {};
+  for (const name of [...Object.keys(values), ...Object.keys(ranges)]) {
     if (!def.members.some((member) => member.name === name))
       throw new UnknownPropertyError(def.device, def.name, name);
   }
+  if (def.type !== 'defNumberVector' && Object.keys(ranges).length > 0)
+    throw new TypeError(`${def.device}.${def.name} is not a number vector: it has no ranges to change`);
   const header = {
     device: def.device,
     name: def.name,
@@ -95,7 +128,17 @@ export function buildSetVector(
     .with({ type: 'defNumberVector' }, (number) => ({
       type: 'setNumberVector',
       ...header,
-      members: pairs(plan(number, values, options, noImplied)),
+      // libindi IUUpdateMinMax: the new limits travel on oneNumber.
+      members: plan(number, values, options, noImplied).map(([name, value]) => {
+        const { min, max, step } = ranges[name] ?? {};
+        return {
+          name,
+          ...(min === undefined ? {} : { min }),
+          ...(max === undefined ? {} : { max }),
+          ...(step === undefined ? {} : { step }),
+          value,
+        };
+      }),
     }))
     .with({ type: 'defLightVector' }, (lights) => ({
       type: 'setLightVector',

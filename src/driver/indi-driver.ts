@@ -23,8 +23,9 @@ import {
   type Observer,
 } from 'rxjs';
 import type { Channel } from '../channels/channel.js';
-import type { DriverMessage, IndiMessage } from '../protocol/messages.js';
+import type { DefVector, DriverMessage, IndiMessage } from '../protocol/messages.js';
 import { isNewVector } from '../protocol/messages.js';
+import { memberValues } from '../protocol/member-values.js';
 import { indiTimestamp } from '../protocol/timestamp.js';
 import { answerGetProperties } from './answer-get-properties.js';
 import { checkRequest } from './check-request.js';
@@ -33,9 +34,10 @@ import type { DeviceDefinition } from './define-device.js';
 import type { DriverEvent } from './driver-event.js';
 import { initialDriverState, nextDriverState, type DriverState } from './driver-state.js';
 import { runHandler, type RequestHandler } from './run-handler.js';
+import { redefineVector, type VectorChanges } from './redefine-vector.js';
 import { isSnooped, snoopRequests, type Snoop } from './snoop-requests.js';
 import { UnknownPropertyError } from './unknown-property-error.js';
-import type { VectorValues } from './vector-definition.js';
+import type { CurrentValues, VectorValues } from './vector-definition.js';
 import type { DeviceRequest, VectorNameOf, VectorOf } from './vector-of.js';
 import type { VectorRequest } from './vector-request.js';
 
@@ -93,7 +95,29 @@ export interface IndiDriver<D extends DeviceDefinition = DeviceDefinition> exten
     device: N,
     vector: V,
     values: Partial<VectorValues<VectorOf<D, N, V>>>,
-    options?: SetOptions,
+    options?: SetOptions<VectorOf<D, N, V>>,
+  ) => void;
+  /**
+   * The current values of a vector's members: what the driver last defined
+   * or set (a deleted vector keeps its values). A driver keeps no BLOB data.
+   */
+  readonly values: <N extends D['name'], V extends VectorNameOf<D, N>>(
+    device: N,
+    vector: V,
+  ) => CurrentValues<VectorOf<D, N, V>>;
+  /**
+   * Changes what a vector's definition says (label, group, perm, timeout;
+   * members' labels; numbers' format and range) and defines it again for
+   * clients, values and state kept. As libindi drivers do (deleteProperty,
+   * then defineProperty), a `delProperty` goes first: libindi clients ignore a
+   * second definition of a vector they know. A deleted vector stays deleted
+   * until {@link IndiDriver.define}. Requests are checked against the new
+   * definition. For a range alone, `set(…, { ranges })` is lighter.
+   */
+  readonly redefine: <N extends D['name'], V extends VectorNameOf<D, N>>(
+    device: N,
+    vector: V,
+    changes: VectorChanges<VectorOf<D, N, V>>,
   ) => void;
   /** Defines (again) a device's vectors, or one of them, with their current values. */
   readonly define: <N extends D['name']>(device: N, vector?: VectorNameOf<D, N>) => void;
@@ -286,6 +310,15 @@ export function indiDriver<D extends DeviceDefinition>(
       const update = buildSetVector(vector.def, withBlobFormats(definition, values), setOptions, now());
       if (vector.defined) emit(update);
       else state = nextDriverState(state, update);
+    },
+    // Typed per vector only on IndiDriver<D>; this untyped view cannot name the kind.
+    values: (device, name) => memberValues(known(device, name).def) as never,
+    redefine: (device, name, changes) => {
+      const vector = known(device, name);
+      const def: DefVector = { ...redefineVector(vector.def, changes), timestamp: now(), message: undefined };
+      const deleted: IndiMessage = { type: 'delProperty', device, name, timestamp: now() };
+      if (!vector.defined) state = nextDriverState(nextDriverState(state, def), deleted);
+      else for (const message of [deleted, def]) emit(message);
     },
     define: (device, name) => {
       const names = name === undefined ? [...vectorsOf(device).keys()] : [name];

@@ -69,14 +69,32 @@ export interface ReceivedBlob extends BlobValue {
   readonly size: number;
 }
 
-interface SentValues {
+/**
+ * The type of one member's value a driver sends, for each kind of vector.
+ *
+ * @example
+ * ```ts
+ * const exposure: SentValues['number'] = 1.5;
+ * ```
+ */
+export interface SentValues {
   text: string;
   number: number;
   switch: SwitchState;
   light: PropertyState;
   blob: BlobValue;
 }
-interface ReceivedValues extends Omit<SentValues, 'blob'> {
+
+/**
+ * The type of one member's value in a client's request, for each kind of
+ * vector (lights cannot be requested; BLOBs arrive decoded).
+ *
+ * @example
+ * ```ts
+ * const asked: ReceivedValues['switch'] = 'On';
+ * ```
+ */
+export interface ReceivedValues extends Omit<SentValues, 'blob'> {
   blob: ReceivedBlob;
 }
 
@@ -114,3 +132,17 @@ export type VectorValues<V extends VectorDefinition> = {
 export type RequestValues<V extends VectorDefinition> = {
   readonly [K in MemberName<V>]: ReceivedValues[V['kind']];
 };
+
+/**
+ * The values a driver holds for a vector's members: what it last defined or
+ * set, typed by kind like {@link VectorValues}. A driver keeps no BLOB data,
+ * so a BLOB vector has none.
+ *
+ * @example
+ * ```ts
+ * const now: CurrentValues<typeof eqCoordinates> = driver.values('Mount', 'EQUATORIAL_EOD_COORD'); // { RA: 5.5, DEC: -5.4 }
+ * ```
+ */
+export type CurrentValues<V extends VectorDefinition> = V extends { readonly kind: 'blob' }
+  ? { readonly [K in MemberName<V>]?: never }
+  : VectorValues<V>;

@@ -2,8 +2,15 @@ import type { DeviceDefinition } from './define-device.js';
 import type { VectorDefinition } from './vector-definition.js';
 import type { VectorRequest } from './vector-request.js';
 
-/** The device of `D` named `N` (every device, for an untyped `DeviceDefinition`). */
-type Named<D extends DeviceDefinition, N extends string> = D extends { readonly name: infer Name }
+/**
+ * The device of `D` named `N` (every device, for an untyped `DeviceDefinition`).
+ *
+ * @example
+ * ```ts
+ * type Mount = Named<typeof mount | typeof focuser, 'Mount'>; // typeof mount
+ * ```
+ */
+export type Named<D extends DeviceDefinition, N extends string> = D extends { readonly name: infer Name }
   ? N extends Name
     ? D
     : never

@@ -3,7 +3,7 @@
  * deletions honoured, unchanged parts kept by identity.
  */
 import { describe, expect, it } from 'vitest';
-import { memberValues } from '../../src/client/member-values.js';
+import { memberValues } from '../../src/protocol/member-values.js';
 import { nextIndiDevices, noDevices, type IndiDevices } from '../../src/client/indi-devices.js';
 import type { DefNumberVector, DefSwitchVector, IndiMessage } from '../../src/protocol/messages.js';
 
