@@ -4,22 +4,12 @@
  * through the mirror, nothing they send changes it, the one who tried is told
  * so, and changes made upstream reach them.
  */
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { IndiMessage, Message, SetSwitchVector } from '../src/index.js';
-import { freePort } from '../test/helpers/free-port.js';
 import { RawIndiClient } from '../test/helpers/indi-client.js';
-import {
-  killAllProcesses,
-  removeTempDirs,
-  repoRoot,
-  startProcess,
-  tempDir,
-  type TestProcess,
-} from '../test/helpers/processes.js';
-import { waitUntil } from '../test/helpers/wait-until.js';
-import { getprop, setprop } from './support/start-example.js';
+import { killAllProcesses, removeTempDirs } from '../test/helpers/processes.js';
+import { getprop, setprop, startExample, startIndiserver } from './support/start-example.js';
 
 const SCOPE = 'Telescope Simulator';
 const REFUSAL = `read-only mirror: ${SCOPE}.CONNECTION cannot be changed here`;
@@ -31,41 +21,11 @@ afterEach(async () => {
   removeTempDirs();
 });
 
-/** indiserver with the telescope simulator, on a free port and its own local socket. */
-async function startUpstream(): Promise<number> {
-  const port = await freePort();
-  const socket = `/tmp/indiserver-${String(process.pid)}-${String(port)}`;
-  startProcess('indiserver', ['-p', String(port), '-u', socket, 'indi_simulator_telescope'], {
-    env: { HOME: tempDir('rxindi-example-home-') },
-  });
-  await waitUntil(
-    'the telescope simulator upstream',
-    async () => (await getprop(port, [`${SCOPE}.CONNECTION.*`])).has(`${SCOPE}.CONNECTION.CONNECT`),
-    { timeout: 10_000, interval: 200 },
+/** indiserver with the telescope simulator, once it serves the telescope. */
+const startUpstream = (): Promise<number> =>
+  startIndiserver(['indi_simulator_telescope'], [`${SCOPE}.CONNECTION.*`], (values) =>
+    values.has(`${SCOPE}.CONNECTION.CONNECT`),
   );
-  return port;
-}
-
-/** The mirror (examples/read-only-mirror.ts), once it printed its one line. */
-async function startMirror(upstream: number): Promise<{ mirror: TestProcess; port: number }> {
-  const port = await freePort();
-  const mirror = startProcess(process.execPath, [
-    '--import',
-    'tsx',
-    join(repoRoot, 'examples', 'read-only-mirror.ts'),
-    '--port',
-    String(port),
-    '--upstream',
-    `127.0.0.1:${String(upstream)}`,
-  ]);
-  await waitUntil(
-    `the mirror to listen (stderr: ${JSON.stringify(mirror.stderr)})`,
-    () => mirror.stdout.includes(`listening on localhost:${String(port)}`),
-    { timeout: 15_000 },
-  );
-  expect(mirror.stdout).toEqual([`listening on localhost:${String(port)}`]);
-  return { mirror, port };
-}
 
 const isRefusal = (message: IndiMessage): message is Message =>
   message.type === 'message' && message.message === REFUSAL;
@@ -87,7 +47,10 @@ async function watcher(port: number): Promise<RawIndiClient> {
 describe('examples/read-only-mirror.ts', () => {
   it('shows the upstream, refuses changes to the sender alone, and relays changes made upstream', async () => {
     const upstream = await startUpstream();
-    const { mirror, port } = await startMirror(upstream);
+    const { example: mirror, port } = await startExample('read-only-mirror', [
+      '--upstream',
+      `127.0.0.1:${String(upstream)}`,
+    ]);
 
     // indi_getprop through the mirror lists exactly the telescope's properties.
     const direct = await getprop(upstream, [`${SCOPE}.*.*`]);

@@ -16,13 +16,12 @@ import {
   removeTempDirs,
   repoRoot,
   run,
-  startProcess,
   tempDir,
   type TestProcess,
 } from '../test/helpers/processes.js';
 import { waitUntil } from '../test/helpers/wait-until.js';
 import { readSessionEntry, type SessionEntry } from './session-log.js';
-import { getprop, setprop } from './support/start-example.js';
+import { getprop, setprop, startExample, startIndiserver } from './support/start-example.js';
 
 const SCOPE = 'Telescope Simulator';
 const ALL = [`${SCOPE}.*.*`];
@@ -32,52 +31,11 @@ afterEach(async () => {
   removeTempDirs();
 });
 
-/** indiserver -v with the telescope simulator, on a free port and its own local socket, once the simulator is up. */
-async function startUpstream(): Promise<number> {
-  const port = await freePort();
-  const socket = `/tmp/indiserver-${String(process.pid)}-${String(port)}`;
-  const indiserver = startProcess(
-    'indiserver',
-    ['-v', '-p', String(port), '-u', socket, 'indi_simulator_telescope'],
-    {
-      env: { HOME: tempDir('rxindi-example-home-') },
-    },
+/** indiserver with the telescope simulator, once it serves the telescope. */
+const startUpstream = (): Promise<number> =>
+  startIndiserver(['indi_simulator_telescope'], [`${SCOPE}.CONNECTION.*`], (values) =>
+    values.has(`${SCOPE}.CONNECTION.CONNECT`),
   );
-  // indi_getprop fails on a port nobody listens on yet: first the listening line.
-  await indiserver.waitForStderr(/listening to port \d+/, { timeout: 10_000 });
-  await waitUntil(
-    'the telescope simulator upstream',
-    async () => (await getprop(port, [`${SCOPE}.CONNECTION.*`])).has(`${SCOPE}.CONNECTION.CONNECT`),
-    { timeout: 10_000, interval: 200 },
-  );
-  return port;
-}
-
-/** `examples/<name>.ts --port <free port> ...args`, once it printed its one line. */
-async function startVariant(
-  name: string,
-  args: readonly string[],
-): Promise<{ process: TestProcess; port: number }> {
-  const port = await freePort();
-  const variant = startProcess(process.execPath, [
-    '--import',
-    'tsx',
-    join(repoRoot, 'examples', `${name}.ts`),
-    '--port',
-    String(port),
-    ...args,
-  ]);
-  const line = `listening on localhost:${String(port)}`;
-  await waitUntil(
-    `${name} to listen (stderr: ${JSON.stringify(variant.stderr)})`,
-    () => variant.stdout.includes(line),
-    {
-      timeout: 15_000,
-    },
-  );
-  expect(variant.stdout).toEqual([line]);
-  return { process: variant, port };
-}
 
 /** SIGTERM, and the variant exits 0 having said nothing more. */
 async function stop(variant: TestProcess): Promise<void> {
@@ -107,7 +65,7 @@ describe('examples/recorder.ts and examples/replay.ts', () => {
     const upstream = await startUpstream();
     const dir = tempDir('rxindi-session-');
     const night = join(dir, 'night.jsonl');
-    const recorder = await startVariant('recorder', [
+    const recorder = await startExample('recorder', [
       '--upstream',
       `127.0.0.1:${String(upstream)}`,
       '--log',
@@ -139,7 +97,7 @@ describe('examples/recorder.ts and examples/replay.ts', () => {
       { timeout: 10_000 },
     );
     expect(last.get(`${SCOPE}.CONNECTION.CONNECT`)).toBe('Off');
-    await stop(recorder.process);
+    await stop(recorder.example);
 
     // One JSON line per message, in and out of every connection; indi_setprop's request, both ways.
     const recorded = readLog(night);
@@ -164,9 +122,9 @@ describe('examples/recorder.ts and examples/replay.ts', () => {
     );
 
     // The replay, as fast as possible, recorded by a second recorder with no client.
-    const replay = await startVariant('replay', ['--log', night, '--speed', '0']);
+    const replay = await startExample('replay', ['--log', night, '--speed', '0']);
     const again = join(dir, 'replay.jsonl');
-    const second = await startVariant('recorder', [
+    const second = await startExample('recorder', [
       '--upstream',
       `127.0.0.1:${String(replay.port)}`,
       '--log',
@@ -179,12 +137,12 @@ describe('examples/recorder.ts and examples/replay.ts', () => {
         timeout: 10_000,
       },
     );
-    await stop(second.process);
+    await stop(second.example);
     expect(deviceTraffic(readLog(again))).toEqual(played);
 
     // indi_getprop against the replay: the properties and values the night ended with.
     expect(await getprop(replay.port, ALL)).toEqual(last);
-    await stop(replay.process);
+    await stop(replay.example);
   });
 
   it('the recorder never overwrites a session log', async () => {

@@ -10,18 +10,10 @@ import { join } from 'node:path';
 import { timestamp, type Timestamp } from 'rxjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { connectIndi, type IndiClient, type IndiMessage, type SetNumberVector } from '../src/index.js';
-import { freePort, tryConnect } from '../test/helpers/free-port.js';
-import {
-  killAllProcesses,
-  removeTempDirs,
-  repoRoot,
-  startProcess,
-  tempDir,
-  type TestProcess,
-} from '../test/helpers/processes.js';
+import { killAllProcesses, removeTempDirs, repoRoot } from '../test/helpers/processes.js';
 import { waitUntil } from '../test/helpers/wait-until.js';
 import { requireIndilib } from '../test/remote/helpers.js';
-import { getprop, setprop } from './support/start-example.js';
+import { getprop, setprop, startExample, startIndiserver } from './support/start-example.js';
 
 const COUNTER = 'Fast Counter';
 const MAX_HZ = 2;
@@ -37,59 +29,14 @@ afterEach(async () => {
   removeTempDirs();
 });
 
-/** indiserver with the telescope simulator and the fast counter, on a free port and its own local socket. */
-async function startUpstream(): Promise<number> {
-  const port = await freePort();
-  const socket = `/tmp/indiserver-${String(process.pid)}-${String(port)}`;
-  startProcess(
-    'indiserver',
-    [
-      '-p',
-      String(port),
-      '-u',
-      socket,
-      'indi_simulator_telescope',
-      join(repoRoot, 'examples', 'fixtures', 'fast-counter.mjs'),
-    ],
-    { env: { HOME: tempDir('rxindi-example-home-') } },
+/** indiserver with the telescope simulator and the fast counter, once it serves both. */
+const startUpstream = (): Promise<number> =>
+  startIndiserver(
+    ['indi_simulator_telescope', join(repoRoot, 'examples', 'fixtures', 'fast-counter.mjs')],
+    ['Telescope Simulator.CONNECTION.*', `${COUNTER}.*.*`],
+    (values) =>
+      values.has('Telescope Simulator.CONNECTION.CONNECT') && values.has(`${COUNTER}.COUNTER.VALUE`),
   );
-  await waitUntil(
-    `indiserver to listen on port ${String(port)}`,
-    async () => (await tryConnect(port)) === 'connected',
-  );
-  await waitUntil(
-    'the telescope simulator and the fast counter upstream',
-    async () => {
-      const values = await getprop(port, ['Telescope Simulator.CONNECTION.*', `${COUNTER}.*.*`]);
-      return values.has('Telescope Simulator.CONNECTION.CONNECT') && values.has(`${COUNTER}.COUNTER.VALUE`);
-    },
-    { timeout: 10_000, interval: 200 },
-  );
-  return port;
-}
-
-/** The throttle (examples/throttle.ts), once it printed its one line. */
-async function startThrottle(upstream: number): Promise<{ throttle: TestProcess; port: number }> {
-  const port = await freePort();
-  const throttle = startProcess(process.execPath, [
-    '--import',
-    'tsx',
-    join(repoRoot, 'examples', 'throttle.ts'),
-    '--port',
-    String(port),
-    '--upstream',
-    `127.0.0.1:${String(upstream)}`,
-    '--max-hz',
-    String(MAX_HZ),
-  ]);
-  await waitUntil(
-    `the throttle to listen (stderr: ${JSON.stringify(throttle.stderr)})`,
-    () => throttle.stdout.includes(`listening on localhost:${String(port)}`),
-    { timeout: 15_000 },
-  );
-  expect(throttle.stdout).toEqual([`listening on localhost:${String(port)}`]);
-  return { throttle, port };
-}
 
 /** A client that asked for everything; what it receives, with the time each message arrived. */
 async function recorder(port: number): Promise<Timestamp<IndiMessage>[]> {
@@ -124,7 +71,12 @@ const ending = (received: readonly Timestamp<IndiMessage>[]): string[] =>
 describe('examples/throttle.ts', () => {
   it('limits its clients to --max-hz updates a second of each property, while clients of the upstream get every one', async () => {
     const upstream = await startUpstream();
-    const { throttle, port } = await startThrottle(upstream);
+    const { example: throttle, port } = await startExample('throttle', [
+      '--upstream',
+      `127.0.0.1:${String(upstream)}`,
+      '--max-hz',
+      String(MAX_HZ),
+    ]);
 
     // indi_getprop through the throttle lists exactly the upstream's properties.
     const direct = await getprop(upstream);

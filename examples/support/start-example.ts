@@ -16,13 +16,17 @@ export interface RunningExample {
   readonly port: number;
 }
 
-/** Runs `examples/<name>.ts --port <a free port>` and resolves once it listens. */
-export async function startExample(name: string, timeout = 15_000): Promise<RunningExample> {
+/** Runs `examples/<name>.ts --port <a free port> ...args` and resolves once it listens. */
+export async function startExample(
+  name: string,
+  args: readonly string[] = [],
+  timeout = 15_000,
+): Promise<RunningExample> {
   const port = await freePort();
   // A throw-away HOME: indilib drivers read and write ~/.indi.
   const example = startProcess(
     process.execPath,
-    ['--import', 'tsx', join(repoRoot, 'examples', `${name}.ts`), '--port', String(port)],
+    ['--import', 'tsx', join(repoRoot, 'examples', `${name}.ts`), '--port', String(port), ...args],
     { env: { HOME: tempDir('rxindi-example-home-') } },
   );
   const exited = example.exited.then((exit) => {
@@ -39,6 +43,33 @@ export async function startExample(name: string, timeout = 15_000): Promise<Runn
   // Exactly one line, the one above, is printed when ready.
   if (example.stdout.length !== 1) throw new Error(`${name} printed ${JSON.stringify(example.stdout)}`);
   return { example, port };
+}
+
+/**
+ * indilib's `indiserver -v` with `drivers`, on a free port and its own local
+ * socket, once it listens (indi_getprop fails on a port nobody listens on
+ * yet) and `ready` holds for what indi_getprop sees of `specs`.
+ */
+export async function startIndiserver(
+  drivers: readonly string[],
+  specs: readonly string[],
+  ready: (values: ReadonlyMap<string, string>) => boolean,
+): Promise<number> {
+  const port = await freePort();
+  const socket = `/tmp/indiserver-${String(process.pid)}-${String(port)}`;
+  const indiserver = startProcess('indiserver', ['-v', '-p', String(port), '-u', socket, ...drivers], {
+    env: { HOME: tempDir('rxindi-example-home-') },
+  });
+  await indiserver.waitForStderr(/listening to port \d+/, { timeout: 10_000 });
+  await waitUntil(
+    `indiserver on port ${String(port)} to serve ${drivers.join(', ')}`,
+    async () => ready(await getprop(port, specs)),
+    {
+      timeout: 10_000,
+      interval: 200,
+    },
+  );
+  return port;
 }
 
 /** `indi_getprop -p port -t seconds specs…` as a map of `device.vector.member` → value. */
