@@ -30,7 +30,18 @@ export interface Channel {
   readonly closed: Promise<void>;
 }
 
-/** Something that happened on a channel without ending it. */
+/**
+ * Something that happened on a channel without ending it: a skipped bad
+ * message, a driver's stderr line, a driver restart, a slow peer, a link going
+ * down or up. Log them; the channel carries on.
+ *
+ * @example
+ * ```ts
+ * channel.events$.subscribe((event: ChannelEvent) => {
+ *   if (event.type === 'stderr') console.log(`${event.channel}: ${event.line}`);
+ * });
+ * ```
+ */
 export type ChannelEvent =
   | { readonly type: 'protocolError'; readonly channel: string; readonly error: IndiProtocolError }
   | { readonly type: 'stderr'; readonly channel: string; readonly line: string }

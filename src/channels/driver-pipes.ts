@@ -4,7 +4,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 
-/** Both ends of a driver's stdin and stdout, as real pipes. */
+/**
+ * Both ends of a driver's stdin and stdout, as real pipes: what
+ * {@link openDriverPipes} returns.
+ *
+ * @example
+ * ```ts
+ * const pipes: DriverPipes = openDriverPipes();
+ * const child = spawn('indi_simulator_ccd', { stdio: [pipes.childStdin, pipes.childStdout, 'inherit'] });
+ * pipes.releaseChildEnds();
+ * ```
+ */
 export interface DriverPipes {
   /** File descriptors to hand to the child as its stdin and stdout. */
   readonly childStdin: number;

@@ -1,7 +1,18 @@
 import { createServer, type Socket } from 'node:net';
 import { Observable } from 'rxjs';
 
-/** What a listening TCP port produces. */
+/**
+ * What a listening TCP port produces: once `listening` (with the port really
+ * bound, useful with port 0), then a `connection` per client.
+ *
+ * @example
+ * ```ts
+ * listenTcp('localhost', 7624).subscribe((event: ListenEvent) => {
+ *   if (event.type === 'listening') console.log(`INDI on ${event.host}:${event.port}`);
+ *   else socketChannel(event.socket);
+ * });
+ * ```
+ */
 export type ListenEvent =
   | { readonly type: 'listening'; readonly host: string; readonly port: number }
   | { readonly type: 'connection'; readonly socket: Socket };

@@ -28,7 +28,15 @@ import { findExecutable } from './find-executable.js';
 import { deleteDevicesOnError } from './delete-devices-on-error.js';
 import { readIndi } from './read-indi.js';
 
-/** How a driver process is named, restarted and stopped. */
+/**
+ * How a driver process is named, restarted and stopped.
+ *
+ * @example
+ * ```ts
+ * const options: ProcessChannelOptions = { restarts: 3, killGraceMs: 1000, env: { INDIDEV: 'CCD Simulator' } };
+ * const ccd = processChannel('indi_simulator_ccd', [], options);
+ * ```
+ */
 export interface ProcessChannelOptions {
   /** Defaults to the command's file name. */
   readonly id?: string;

@@ -7,7 +7,15 @@ import type { Channel, ChannelEvent } from './channel.js';
 import { readIndi } from './read-indi.js';
 import { socketSink, type SocketSinkOptions } from './socket-sink.js';
 
-/** How a socket channel is named, parsed and bounded. */
+/**
+ * How a socket channel is named, parsed and bounded.
+ *
+ * @example
+ * ```ts
+ * const options: SocketChannelOptions = { id: 'kstars', queue: { maxQueueBytes: 64 * 1024 * 1024 } };
+ * const client = socketChannel(socket, options);
+ * ```
+ */
 export interface SocketChannelOptions {
   /** Defaults to `client <address>:<port>`. */
   readonly id?: string;

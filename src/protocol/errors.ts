@@ -1,4 +1,12 @@
-/** Why a piece of INDI input was refused. */
+/**
+ * Why a piece of INDI input was refused, as a stable code to branch on (the
+ * error's `message` says it in words).
+ *
+ * @example
+ * ```ts
+ * const isFatal = (reason: IndiProtocolErrorReason) => reason === 'malformed-xml' || reason === 'too-large';
+ * ```
+ */
 export type IndiProtocolErrorReason =
   | 'malformed-xml'
   | 'text-outside-element'

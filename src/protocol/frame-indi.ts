@@ -2,7 +2,15 @@ import { Observable, type OperatorFunction } from 'rxjs';
 import { endOfTag } from './end-of-tag.js';
 import { IndiProtocolError, excerptOf } from './errors.js';
 
-/** One complete top-level element, as the bytes that arrived. */
+/**
+ * One complete top-level element, as the bytes that arrived: what
+ * {@link frameIndi} emits.
+ *
+ * @example
+ * ```ts
+ * bytes$.pipe(frameIndi()).subscribe((frame: IndiFrame) => console.log(`element at byte ${frame.offset}`));
+ * ```
+ */
 export interface IndiFrame {
   /** Byte offset of the element's `<` in the connection's stream. */
   readonly offset: number;
@@ -11,7 +19,15 @@ export interface IndiFrame {
   readonly line: Buffer;
 }
 
-/** Limits of the framer; each one ends the stream with an {@link IndiProtocolError}. */
+/**
+ * Limits of the framer; each one ends the stream with an {@link IndiProtocolError}.
+ *
+ * @example
+ * ```ts
+ * const options: FrameIndiOptions = { maxMessageBytes: 64 * 1024 * 1024, onProblem: (problem) => console.warn(problem.message) };
+ * bytes$.pipe(frameIndi(options));
+ * ```
+ */
 export interface FrameIndiOptions {
   /** Largest top-level element, in bytes. Default 512 MiB, room for 100+ MB BLOBs in base64. */
   readonly maxMessageBytes?: number;

@@ -4,7 +4,15 @@ import type { IndiProtocolError } from './errors.js';
 import { frameIndi, type FrameIndiOptions } from './frame-indi.js';
 import type { IndiMessage } from './messages.js';
 
-/** Limits and the problem sink of {@link parseIndi}. */
+/**
+ * Limits and the problem sink of {@link parseIndi}.
+ *
+ * @example
+ * ```ts
+ * const options: ParseIndiOptions = { maxMessageBytes: 16 * 1024 * 1024, onProblem: (problem) => console.warn(problem.message) };
+ * bytes$.pipe(parseIndi(options));
+ * ```
+ */
 export type ParseIndiOptions = FrameIndiOptions;
 
 /**

@@ -3,6 +3,13 @@ import type { BlobMode } from '../protocol/messages.js';
 /**
  * One connection's `enableBLOB` choices (INDI 1.7 §enableBLOB): per device, and
  * per vector, which overrides its device. Anything not mentioned is `Never`.
+ *
+ * @example
+ * ```ts
+ * // KStars' image connection: the CCD1 image and nothing else.
+ * const policy: BlobPolicy = enableBlob(neverBlobs, 'CCD Simulator', 'CCD1', 'Only');
+ * passesBlobPolicy(policy, 'CCD Simulator', 'CCD1', true); // true
+ * ```
  */
 export interface BlobPolicy {
   readonly devices: ReadonlyMap<string, BlobMode>;
@@ -10,7 +17,14 @@ export interface BlobPolicy {
   readonly vectors: ReadonlyMap<string, BlobMode>;
 }
 
-/** The default policy: no BLOBs, everything else. */
+/**
+ * The default policy of every connection (INDI 1.7): no BLOBs, everything else.
+ *
+ * @example
+ * ```ts
+ * blobModeFor(neverBlobs, 'CCD Simulator', 'CCD1'); // 'Never'
+ * ```
+ */
 export const neverBlobs: BlobPolicy = { devices: new Map(), vectors: new Map() };
 
 /**

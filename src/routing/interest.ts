@@ -3,6 +3,12 @@
  * client's interest (indiserver sends a client only what it asked for, once it
  * asked for anything specific) and a driver's snoops (INDI 1.7: a driver
  * snoops with `getProperties device=X [name=Y]`).
+ *
+ * @example
+ * ```ts
+ * const interest: Interest = addInterest(noInterest, 'CCD Simulator');
+ * isInterested(interest, 'CCD Simulator', 'CCD_TEMPERATURE'); // true
+ * ```
  */
 export interface Interest {
   readonly everything: boolean;
@@ -11,7 +17,15 @@ export interface Interest {
   readonly vectors: ReadonlySet<string>;
 }
 
-/** Asked for nothing yet. */
+/**
+ * The interest of a channel that has asked for nothing yet: it gets no device
+ * traffic.
+ *
+ * @example
+ * ```ts
+ * isInterested(noInterest, 'CCD Simulator', 'CCD1'); // false
+ * ```
+ */
 export const noInterest: Interest = { everything: false, devices: new Set(), vectors: new Set() };
 
 const key = (device: string, name: string): string => `${device}\u0000${name}`;

@@ -1,13 +1,33 @@
 import { defer, filter, type MonoTypeOperatorFunction } from 'rxjs';
 import { isDefVector, type IndiMessage } from '../protocol/messages.js';
 
-/** How many devices, and properties in all, one channel (a driver, a link) may define. */
+/**
+ * How many devices, and properties in all, one channel (a driver, a link) may
+ * define, so that a runaway driver cannot fill the server's memory.
+ *
+ * @example
+ * ```ts
+ * const limits: DefinitionLimits = { maxDevices: 4, maxProperties: 1000 };
+ * ```
+ */
 export interface DefinitionLimits {
   readonly maxDevices: number;
   readonly maxProperties: number;
 }
 
-/** A definition that was not served because its channel reached a limit. */
+/**
+ * A definition that was not served because its channel reached a limit: which
+ * limit, its value, and the property refused.
+ *
+ * @example
+ * ```ts
+ * driver.messages$.pipe(
+ *   limitDefinitions(defaultDefinitionLimits, (refusal: RefusedDefinition) =>
+ *     console.warn(`${refusal.device}.${refusal.name} not served: more than ${refusal.max} ${refusal.limit}`),
+ *   ),
+ * );
+ * ```
+ */
 export interface RefusedDefinition {
   readonly limit: 'devices' | 'properties';
   readonly max: number;
@@ -15,7 +35,15 @@ export interface RefusedDefinition {
   readonly name: string;
 }
 
-/** Generous for any real instrument (a CCD driver defines about 150 properties), small for memory. */
+/**
+ * The limits `serve` applies by default: generous for any real instrument (a
+ * CCD driver defines about 150 properties), small for memory.
+ *
+ * @example
+ * ```ts
+ * driver.messages$.pipe(limitDefinitions(defaultDefinitionLimits, (refusal) => console.warn(refusal)));
+ * ```
+ */
 export const defaultDefinitionLimits: DefinitionLimits = { maxDevices: 1000, maxProperties: 20_000 };
 
 /**

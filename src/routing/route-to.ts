@@ -5,7 +5,15 @@ import { isInterested } from './interest.js';
 import { isOwnerOf, speaksForDevices, type RoutingState } from './routing-state.js';
 import type { ChannelRef, TrafficEvent } from './traffic.js';
 
-/** A routed event: the event, and the routing state just before it. */
+/**
+ * A routed event: the event, and the routing state just before it, which is
+ * what {@link routeTo} decides with.
+ *
+ * @example
+ * ```ts
+ * const toClient = ({ state, event }: Routed) => routeTo(state, event, client);
+ * ```
+ */
 export interface Routed {
   readonly state: RoutingState;
   readonly event: TrafficEvent;

@@ -4,7 +4,14 @@ import type { Routed } from './route-to.js';
 import { emptyRoutingState, nextRoutingState, type RoutingState } from './routing-state.js';
 import type { TrafficEvent } from './traffic.js';
 
-/** A routed event with the state it leads to. */
+/**
+ * A routed event with the state it leads to: what {@link routeTraffic} emits.
+ *
+ * @example
+ * ```ts
+ * routed$.subscribe(({ event, next }: RoutedStep) => console.log(event.type, next.owners.size, 'devices'));
+ * ```
+ */
 export interface RoutedStep extends Routed {
   /** The routing state after this event. */
   readonly next: RoutingState;

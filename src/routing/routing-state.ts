@@ -7,6 +7,11 @@ import type { ChannelRef, TrafficEvent } from './traffic.js';
 /**
  * What the server has learned from the traffic so far. Every field is derived
  * from {@link TrafficEvent}s by {@link nextRoutingState}; nothing else writes it.
+ *
+ * @example
+ * ```ts
+ * const state$: Observable<RoutingState> = traffic$.pipe(scan(nextRoutingState, emptyRoutingState));
+ * ```
  */
 export interface RoutingState {
   /** device → id of the channel that defined it first. */
@@ -19,7 +24,15 @@ export interface RoutingState {
   readonly peers: ReadonlySet<string>;
 }
 
-/** Nothing learned yet. */
+/**
+ * The routing state of a server that has seen no traffic yet: no devices, no
+ * interests, no BLOB policies, no peers.
+ *
+ * @example
+ * ```ts
+ * const routed$ = traffic$.pipe(routeTraffic(emptyRoutingState));
+ * ```
+ */
 export const emptyRoutingState: RoutingState = {
   owners: new Map(),
   interests: new Map(),

@@ -22,7 +22,15 @@ import { indiTimestamp } from '../protocol/timestamp.js';
 import { backpressure } from './backpressure.js';
 import { parseLimits, serve, type ServeOptions, type ServerEvent } from './serve.js';
 
-/** The options of {@link IndiServer}: those of {@link serve} that are fixed at construction. */
+/**
+ * The options of {@link IndiServer}: those of {@link serve} that are fixed at construction.
+ *
+ * @example
+ * ```ts
+ * const options: IndiServerOptions = { port: 7624, maxConnections: 5, drivers: ['indi_simulator_ccd'] };
+ * const server = new IndiServer(options);
+ * ```
+ */
 export interface IndiServerOptions extends Pick<
   ServeOptions,
   | 'host'
@@ -42,7 +50,17 @@ export interface IndiServerOptions extends Pick<
   readonly drivers?: readonly string[];
 }
 
-/** One message in or out of the server, with the channel it went through. */
+/**
+ * One message in or out of the server, with the channel it went through: what
+ * {@link IndiServer.traffic$} emits, for a traffic log or a recorder.
+ *
+ * @example
+ * ```ts
+ * server.traffic$.subscribe(({ channel, direction, message }: TrafficRecord) =>
+ *   console.log(`${direction === 'in' ? '<-' : '->'} ${channel} ${message.type}`),
+ * );
+ * ```
+ */
 export interface TrafficRecord {
   readonly channel: string;
   readonly direction: 'in' | 'out';
