@@ -26,29 +26,6 @@ export interface DriverPipes {
   releaseChildEnds(): void;
 }
 
-/** Linux's F_SETPIPE_SZ, and the size asked for (an unprivileged process may go up to /proc/sys/fs/pipe-max-size, 1 MiB by default). */
-const setPipeSize = 1031;
-const pipeBytes = 1024 * 1024;
-
-/**
- * Gives both FIFOs 1 MiB of buffer instead of Linux's 64 KiB, so that a
- * driver writes a 1.4 MB BLOB in two or three turns instead of twenty-two
- * (each one a wake-up of the driver and of the server). Node has no fcntl;
- * perl (Essential in Debian, so always there) does it while our ends keep
- * the pipes open. Where perl is missing or refuses, the pipes keep their size.
- */
-function enlargePipes(...paths: string[]): void {
-  try {
-    execFileSync(
-      'perl',
-      ['-e', `for (@ARGV) { open(PIPE, '+<', $_) and fcntl(PIPE, ${setPipeSize}, ${pipeBytes}) }`, ...paths],
-      { stdio: 'ignore', timeout: 2000 },
-    );
-  } catch {
-    // A smaller pipe is slower, not wrong.
-  }
-}
-
 /**
  * Opens a FIFO pair for a driver's stdin and stdout.
  *
@@ -60,7 +37,6 @@ function enlargePipes(...paths: string[]): void {
  * The child's ends are opened blocking (libindi expects blocking stdio), ours
  * non-blocking and wrapped in sockets so libuv reads and writes them
  * asynchronously. The FIFO files are removed at once; the descriptors remain.
- * Both pipes hold 1 MiB where Linux allows it (see `enlargePipes`).
  *
  * @example
  * ```ts
@@ -85,7 +61,6 @@ export function openDriverPipes(): DriverPipes {
     const placeholder = openSync(stdinPath, constants.O_RDWR);
     const childStdin = openSync(stdinPath, constants.O_RDONLY);
     const ourStdin = openSync(stdinPath, constants.O_WRONLY | constants.O_NONBLOCK);
-    enlargePipes(stdinPath, stdoutPath);
     closeSync(placeholder);
     return {
       childStdin,

@@ -7,7 +7,20 @@ import { isBlobMessage } from '../protocol/messages.js';
 import { serializeIndi } from '../protocol/serialize-indi.js';
 import { indiTimestamp } from '../protocol/timestamp.js';
 
-/** How a slow peer is treated by a {@link socketSink}. */
+/**
+ * How a slow peer is treated by a {@link socketSink}.
+ *
+ * @example
+ * ```ts
+ * const options: SocketSinkOptions = {
+ *   maxQueueBytes: 64 * 1024 * 1024,
+ *   conflationKey,
+ *   conflate,
+ *   onOverflow: (queuedBytes) => console.warn(`client too slow: ${queuedBytes} bytes waiting, disconnected`),
+ * };
+ * const sink = socketSink(socket, options);
+ * ```
+ */
 export interface SocketSinkOptions {
   /**
    * Bytes that may wait for a peer (queued here and in the socket). A BLOB
@@ -22,9 +35,11 @@ export interface SocketSinkOptions {
   readonly conflationKey?: (message: IndiMessage) => string | undefined;
   /** One message standing for an older and a newer one with the same key, or undefined to keep both. */
   readonly conflate?: (older: IndiMessage, newer: IndiMessage) => IndiMessage | undefined;
+  /** Called with the bytes waiting when the peer is disconnected for passing `maxQueueBytes`. */
   readonly onOverflow?: (queuedBytes: number) => void;
   /** Called with true when messages start waiting for the peer to read, and with false once they have all gone out. */
   readonly onBacklog?: (behind: boolean) => void;
+  /** Called with each BLOB dropped for this peer (past `maxQueueBytes`, or a stream past `maxStreamBytes`) and the bytes waiting. */
   readonly onBlobDropped?: (message: IndiMessage, queuedBytes: number) => void;
 }
 

@@ -6,7 +6,6 @@
  * after every BLOB (answered by `serve`), restarts after a crash, giving up
  * after `restarts`, a missing program, and stderr lines as events.
  */
-import { execFileSync } from 'node:child_process';
 import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +13,6 @@ import { Subject, of, type Subscription } from 'rxjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Channel, ChannelEvent } from '../../src/channels/channel.js';
 import { DriverExitedError, DriverNotFoundError } from '../../src/channels/driver-exited-error.js';
-import { openDriverPipes } from '../../src/channels/driver-pipes.js';
 import { processChannel } from '../../src/channels/process-channel.js';
 import { decodeBlob } from '../../src/protocol/blob-data.js';
 import type { IndiMessage, SetBlobVector } from '../../src/protocol/messages.js';
@@ -319,28 +317,6 @@ describe('processChannel with indi_simulator_ccd', () => {
   });
 });
 
-describe('openDriverPipes', () => {
-  it("gives the driver's stdin and stdout 1 MiB pipes, so a BLOB crosses in a few writes instead of 64 KiB ones", () => {
-    const pipes = openDriverPipes();
-    // F_GETPIPE_SZ (1032), asked through /proc of this process, as perl is what sets it.
-    const size = (fd: number): number =>
-      Number(
-        execFileSync('perl', [
-          '-e',
-          'open(PIPE, "+<", $ARGV[0]) or die $!; print fcntl(PIPE, 1032, 0)',
-          `/proc/${process.pid}/fd/${fd}`,
-        ]).toString(),
-      );
-    try {
-      expect([size(pipes.childStdin), size(pipes.childStdout)]).toEqual([1024 * 1024, 1024 * 1024]);
-    } finally {
-      pipes.releaseChildEnds();
-      pipes.toDriver.destroy();
-      pipes.fromDriver.destroy();
-    }
-  });
-});
-
 describe('processChannel with a missing or failing program', () => {
   it('errors with DriverNotFoundError for a command that does not exist, without starting anything', async () => {
     const missing = processChannel('rxindi-test-no-such-driver');
@@ -385,7 +361,9 @@ describe('processChannel with a missing or failing program', () => {
       'two stderr lines',
       () => result.events.filter((event) => event.type === 'stderr').length === 2,
     );
-    expect(new Set(result.events.map((event) => event.channel))).toEqual(new Set(['stderr-driver.sh']));
+    expect(new Set(result.events.map((event) => event.channel))).toEqual(
+      new Set(['stderr-driver.sh']),
+    );
   });
 
   it('says "driver <name>" once in the error of a driver with the default id', async () => {
