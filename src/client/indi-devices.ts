@@ -4,7 +4,16 @@ import { applySetVector } from '../protocol/apply-set-vector.js';
 
 /**
  * What a client knows of every device: device → vector name → the vector's
- * definition with its latest values, state, timestamp and message.
+ * definition with its latest values, state, timestamp and message. It is what
+ * a client's `devices$` emits, built with {@link nextIndiDevices}; a new
+ * object on every change, so compare by identity.
+ *
+ * @example
+ * ```ts
+ * const devices: IndiDevices = await firstValueFrom(client.devices$);
+ * const coordinates = devices.get('Telescope Simulator')?.get('EQUATORIAL_EOD_COORD');
+ * if (coordinates !== undefined) console.log(memberValues(coordinates)); // { RA: 5.5, DEC: -5.4 }
+ * ```
  */
 export type IndiDevices = ReadonlyMap<string, ReadonlyMap<string, DefVector>>;
 

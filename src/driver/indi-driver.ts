@@ -41,7 +41,15 @@ import type { CurrentValues, VectorValues } from './vector-definition.js';
 import type { DeviceRequest, VectorNameOf, VectorOf } from './vector-of.js';
 import type { VectorRequest } from './vector-request.js';
 
-/** How an in-process driver is named and timed. */
+/**
+ * How an in-process driver is named and timed: the id it has in server
+ * events and logs, and the clock its timestamps come from (fix it in tests).
+ *
+ * @example
+ * ```ts
+ * const driver = indiDriver([mount], { id: 'telescope', clock: () => new Date('2025-01-01T22:00:00Z') });
+ * ```
+ */
 export interface IndiDriverOptions {
   /** The channel id. Default `driver <device names>`. */
   readonly id?: string;
@@ -49,7 +57,17 @@ export interface IndiDriverOptions {
   readonly clock?: () => Date;
 }
 
-/** Options of {@link IndiDriver.snoop}. */
+/**
+ * Options of {@link IndiDriver.snoop}: whether the snooped device's BLOBs come
+ * too (a guider watching the main camera's images, say).
+ *
+ * @example
+ * ```ts
+ * driver.snoop('CCD Simulator', 'CCD1', { blobs: true }).subscribe((message) => {
+ *   if (message.type === 'setBLOBVector') console.log(`CCD Simulator sent ${message.members[0]?.size ?? 0} bytes`);
+ * });
+ * ```
+ */
 export interface SnoopOptions {
   /** Also receive the device's BLOBs (sends `enableBLOB … Also`). Default false. */
   readonly blobs?: boolean;
@@ -59,6 +77,22 @@ export interface SnoopOptions {
  * An in-process INDI driver: a {@link Channel} of kind 'driver' that a server
  * serves with no XML in between, plus typed functions to send updates and to
  * receive validated client requests (safe to destructure). See {@link indiDriver}.
+ *
+ * Its type parameter is the union of its devices, so names and values are
+ * checked by the compiler: write `IndiDriver<typeof telescope>` where a
+ * function takes or returns one.
+ *
+ * @example
+ * ```ts
+ * function telescopeDriver(): IndiDriver<typeof telescope> {
+ *   const driver = indiDriver([telescope]);
+ *   driver.handle('Telescope Simulator', 'EQUATORIAL_EOD_COORD', ({ values }) => {
+ *     const target = { ...driver.values('Telescope Simulator', 'EQUATORIAL_EOD_COORD'), ...values };
+ *     driver.set('Telescope Simulator', 'EQUATORIAL_EOD_COORD', target, { state: 'Ok' });
+ *   });
+ *   return driver;
+ * }
+ * ```
  */
 export interface IndiDriver<D extends DeviceDefinition = DeviceDefinition> extends Channel {
   readonly kind: 'driver';

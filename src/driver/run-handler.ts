@@ -7,6 +7,17 @@ const isPromiseLike = (value: unknown): value is PromiseLike<unknown> =>
  * Handles one valid request. It may return a Promise or an Observable for
  * work that takes time; the driver waits for it, and whatever it throws,
  * rejects or errors with is reported, never fatal. Other results are ignored.
+ * Give it {@link IndiDriver.handle}; name the type to write a handler apart from the driver.
+ *
+ * @example
+ * ```ts
+ * const onExposure: RequestHandler<VectorRequest<typeof exposure>> = async ({ values }) => {
+ *   driver.set('CCD Simulator', 'CCD_EXPOSURE', values, { state: 'Busy' });
+ *   await expose(values.CCD_EXPOSURE_VALUE ?? 1); // a rejection turns into a message to clients
+ *   driver.set('CCD Simulator', 'CCD_EXPOSURE', { CCD_EXPOSURE_VALUE: 0 }, { state: 'Ok' });
+ * };
+ * driver.handle('CCD Simulator', 'CCD_EXPOSURE', onExposure);
+ * ```
  */
 export type RequestHandler<R> = (request: R) => unknown;
 

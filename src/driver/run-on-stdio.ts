@@ -7,7 +7,21 @@ import type { DeviceDefinition } from './define-device.js';
 import type { DriverEvent } from './driver-event.js';
 import type { IndiDriver } from './indi-driver.js';
 
-/** Where {@link runOnStdio} reads, writes and logs; the process's own stdio by default. */
+/**
+ * Where {@link runOnStdio} reads, writes and logs, and what it does at the
+ * end; the process's own stdio and exit by default. Give other streams to run
+ * a driver inside a test or behind another transport.
+ *
+ * @example
+ * ```ts
+ * const toDriver = new PassThrough();
+ * const fromDriver = new PassThrough();
+ * const problems: string[] = [];
+ * const done = runOnStdio(driver, { input: toDriver, output: fromDriver, log: (line) => problems.push(line), onEnd: 'resolve' });
+ * toDriver.end('<getProperties version="1.7"/>\n');
+ * await done; // resolves instead of exiting the process
+ * ```
+ */
 export interface RunOnStdioOptions {
   readonly input?: Readable;
   readonly output?: Writable;

@@ -5,7 +5,16 @@ import type { NumberVectorDefinition } from './number-vector.js';
 import type { SwitchVectorDefinition } from './switch-vector.js';
 import type { TextVectorDefinition } from './text-vector.js';
 
-/** Attributes every vector has (INDI 1.7 `def*Vector`). */
+/**
+ * Attributes every vector has (INDI 1.7 `def*Vector`): the label and group
+ * clients show it under, and its initial state.
+ *
+ * @example
+ * ```ts
+ * const mainControl: VectorOptions = { group: 'Main Control', state: 'Idle' };
+ * const status = lightVector({ ...mainControl, label: 'Status', members: { SCOPE_PARKED: {} } });
+ * ```
+ */
 export interface VectorOptions {
   readonly label?: string;
   readonly group?: string;
@@ -13,7 +22,19 @@ export interface VectorOptions {
   readonly state?: PropertyState;
 }
 
-/** Attributes of vectors a client may write: every kind but lights. */
+/**
+ * Attributes of vectors a client may write, every kind but lights: those of
+ * {@link VectorOptions}, plus who may write it and how long a change may take.
+ *
+ * @example
+ * ```ts
+ * const slew: WritableVectorOptions = { label: 'Eq. Coordinates', group: 'Main Control', perm: 'rw', timeout: 60 };
+ * const eqCoordinates = numberVector({
+ *   ...slew,
+ *   members: { RA: { format: '%010.6m', min: 0, max: 24 }, DEC: { format: '%010.6m', min: -90, max: 90 } },
+ * });
+ * ```
+ */
 export interface WritableVectorOptions extends VectorOptions {
   /** Default 'rw'. */
   readonly perm?: PropertyPerm;
@@ -38,7 +59,15 @@ export type VectorDefinition =
   | LightVectorDefinition
   | BlobVectorDefinition;
 
-/** 'text' | 'number' | 'switch' | 'light' | 'blob'. */
+/**
+ * What kind of vector a definition is: 'text' | 'number' | 'switch' | 'light'
+ * | 'blob', the `kind` that {@link textVector} and the others set.
+ *
+ * @example
+ * ```ts
+ * const kinds = Object.values(mount.vectors).map((vector): VectorKind => vector.kind); // ['switch', 'number']
+ * ```
+ */
 export type VectorKind = VectorDefinition['kind'];
 
 /**

@@ -1,10 +1,30 @@
 import { map, type OperatorFunction } from 'rxjs';
 import type { IndiMessage } from '../protocol/messages.js';
 
-/** What is at the other end of a channel. */
+/**
+ * What is at the other end of a channel: a client, a driver (a program or
+ * in-process), or another server (a link). Routing treats each differently.
+ *
+ * @example
+ * ```ts
+ * const what: Record<ChannelKind, string> = { client: 'client', driver: 'driver', remote: 'linked server' };
+ * serve().subscribe((event) => event.type === 'connected' && console.log(`${what[event.kind]} ${event.channel} connected`));
+ * ```
+ */
 export type ChannelKind = 'client' | 'driver' | 'remote';
 
-/** The identity of a channel, as routing sees it: no I/O, just a name and a kind. */
+/**
+ * The identity of a channel, as routing sees it: no I/O, just a name and a
+ * kind. It is what `serve`'s `incoming` and `outgoing` operators are given.
+ *
+ * @example
+ * ```ts
+ * serve({
+ *   drivers: ['indi_simulator_telescope'],
+ *   incoming: (channel: ChannelRef) => tap((message) => console.log(`${channel.kind} ${channel.id} sent ${message.type}`)),
+ * }).subscribe();
+ * ```
+ */
 export interface ChannelRef {
   readonly id: string;
   readonly kind: ChannelKind;
@@ -13,7 +33,18 @@ export interface ChannelRef {
 /**
  * Everything the routing graph reacts to: channels opening and closing, the
  * messages they send, tagged with their origin, and replies meant for one
- * channel alone.
+ * channel alone. A custom routing graph feeds them to {@link routeTraffic}.
+ *
+ * @example
+ * ```ts
+ * const scope: ChannelRef = { id: 'indi_simulator_telescope', kind: 'driver' };
+ * const traffic: TrafficEvent[] = [
+ *   { type: 'open', channel: scope },
+ *   { type: 'message', from: scope, message: { type: 'message', device: 'Telescope Simulator', message: 'Slewing' } },
+ *   { type: 'close', channel: scope },
+ * ];
+ * from(traffic).pipe(routeTraffic()).subscribe(({ event }) => console.log(event.type)); // open, message, close
+ * ```
  */
 export type TrafficEvent =
   | { readonly type: 'open'; readonly channel: ChannelRef }
@@ -24,7 +55,16 @@ export type TrafficEvent =
 /**
  * An answer to the channel a message came from, and to no one else: what a
  * `serve` `incoming` operator emits instead of (or beside) a message, to
- * refuse a request or to answer it on the spot.
+ * refuse a request or to answer it on the spot. Build one with {@link reply}.
+ *
+ * @example
+ * ```ts
+ * // In serve({ incoming }): answer a pingRequest here instead of routing it.
+ * const incoming = () =>
+ *   map((message: IndiMessage): IndiMessage | Reply =>
+ *     message.type === 'pingRequest' ? reply({ type: 'pingReply', uid: message.uid }) : message,
+ *   );
+ * ```
  */
 export interface Reply {
   readonly type: 'reply';

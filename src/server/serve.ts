@@ -44,14 +44,50 @@ import { DeviceCache } from '../routing/device-cache.js';
 import { routeTraffic, type RoutedStep } from '../routing/route-traffic.js';
 import { isReply, tagTraffic, type ChannelRef, type Reply, type TrafficEvent } from '../routing/traffic.js';
 
-/** The parser's size limits, as every channel factory takes them. */
+/**
+ * The parser's size limits, as every channel factory takes them (`parse`):
+ * past them a connection is closed rather than buffered without end.
+ *
+ * @example
+ * ```ts
+ * const limits: ParseLimits = { maxMessageBytes: 64 * 1024 * 1024, maxTagBytes: 64 * 1024 };
+ * const observatory = remoteChannel('observatory.local', 7624, { parse: limits });
+ * ```
+ */
 export type ParseLimits = Pick<ParseIndiOptions, 'maxMessageBytes' | 'maxTagBytes'>;
 
-/** A driver program to run: a name on PATH or a path, with its arguments. */
+/**
+ * A driver program for {@link serve} to run: a name on PATH or a path, alone
+ * or with its arguments and the channel id it is known by in events.
+ *
+ * @example
+ * ```ts
+ * const drivers: DriverCommand[] = [
+ *   'indi_simulator_telescope',
+ *   { command: '/usr/bin/indi_simulator_ccd', args: ['-v'], id: 'main camera' },
+ * ];
+ * serve({ drivers }).subscribe();
+ * ```
+ */
 export type DriverCommand =
   string | { readonly command: string; readonly args?: readonly string[]; readonly id?: string };
 
-/** What {@link serve} builds. */
+/**
+ * What {@link serve} builds: where it listens, which drivers and channels it
+ * serves, its limits, and your operators on the traffic. Every field is optional.
+ *
+ * @example
+ * ```ts
+ * const options: ServeOptions = {
+ *   port: 7624,
+ *   maxConnections: 5,
+ *   drivers: ['indi_simulator_telescope', 'indi_simulator_ccd'],
+ *   channels$: of(indiDriver([focuser])),
+ *   stop$: fromEvent(process, 'SIGINT'),
+ * };
+ * serve(options).subscribe();
+ * ```
+ */
 export interface ServeOptions {
   /** Interface to listen on. Default 'localhost'; '0.0.0.0' exposes the instruments to the network. */
   readonly host?: string;
@@ -99,7 +135,20 @@ export interface ServeOptions {
   readonly traffic?: boolean | (() => boolean);
 }
 
-/** What happens in a running server, for logs and for programs embedding it. */
+/**
+ * What happens in a running server, for logs and for programs embedding it:
+ * the port it listens on, channels connecting and leaving, clients refused,
+ * definitions not served, traffic when asked for, and every {@link ChannelEvent}.
+ * Switch on `type`.
+ *
+ * @example
+ * ```ts
+ * serve({ drivers: ['indi_simulator_telescope'] }).subscribe((event: ServerEvent) => {
+ *   if (event.type === 'listening') console.log(`listening on ${event.host}:${event.port}`);
+ *   if (event.type === 'driverExited') console.error(`${event.channel}: ${event.error.message}`);
+ * });
+ * ```
+ */
 export type ServerEvent =
   | ChannelEvent
   | { readonly type: 'listening'; readonly host: string; readonly port: number }
