@@ -1,6 +1,6 @@
 /**
  * rxindi vs indiserver, side by side: `npx tsx bench/server.ts`
- *   --only TEXT   only the scenarios whose name contains TEXT ('BLOBs', 'round')
+ *   --only TEXT   only the scenarios whose name contains TEXT ('BLOBs', 'stalled', 'round')
  *   --runs N      runs per scenario and server (default 3, best reported)
  *   --profile DIR rxindi only, once per scenario under `node --cpu-prof`,
  *                 printing its top self-time functions (bench/cpu-profile.ts)
@@ -16,6 +16,12 @@
  *
  * Scenarios: number updates to 1 and to 10 clients; 1 MiB BLOBs (paced by
  * pingRequest/pingReply as libindi 1.9 drivers do) to 1 and to 10 clients;
+ * 1 MiB BLOBs to one fast client beside one stalled client, both servers
+ * with the same `-m` (`--only stalled`; GitHub issue 7): the stalled client
+ * subscribes with `enableBLOB … Also`, then never reads during the flood
+ * (`socket.pause()`); once the fast client has the `done` message it reads
+ * again, to learn whether the server kept it (it gets the `done` message) or
+ * cut it off (the connection ends), and how many BLOBs it got;
  * the round trip of a `newNumberVector` that the driver echoes as a
  * `setNumberVector` (p50/p99 over 2000 sequential requests, one client).
  * The number floods are kept short because indiserver's cost per message
@@ -27,8 +33,9 @@
  * bytes; indiserver re-encodes BLOBs without line breaks, so its byte counts
  * differ slightly); and the server process's peak RSS over all runs (the
  * kernel's VmHWM high-water mark, exact where 50 ms sampling could miss a
- * peak; the driver, a child process, is not counted). Clients, server and
- * driver share the machine's cores.
+ * peak; the driver, a child process, is not counted) with its growth over the
+ * idle RSS (VmRSS once every client has the definitions, before GO) in the
+ * same run. Clients, server and driver share the machine's cores.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
@@ -55,6 +62,8 @@ interface Scenario {
   readonly mode: 'numbers' | 'blobs';
   readonly count: number;
   readonly clients: number;
+  /** Adds a client that stops reading once it has the definitions, and runs the server with `-m maxQueueMB`. */
+  readonly stalled?: { readonly maxQueueMB: number };
 }
 
 const scenarios: readonly Scenario[] = [
@@ -62,7 +71,22 @@ const scenarios: readonly Scenario[] = [
   { name: 'numbers → 10 clients', mode: 'numbers', count: 5_000, clients: 10 },
   { name: '1 MiB BLOBs → 1 client', mode: 'blobs', count: 200, clients: 1 },
   { name: '1 MiB BLOBs → 10 clients', mode: 'blobs', count: 100, clients: 10 },
+  {
+    name: '1 MiB BLOBs, 1 fast + 1 stalled client, -m 64',
+    mode: 'blobs',
+    count: 100,
+    clients: 1,
+    stalled: { maxQueueMB: 64 },
+  },
 ];
+
+/** What became of a client that stopped reading during the flood, seen once it reads again. */
+interface StalledFate {
+  /** Updates it received in all. */
+  readonly received: number;
+  /** Whether the server ended the connection instead of sending the `done` message. */
+  readonly disconnected: boolean;
+}
 
 interface FloodResult {
   readonly seconds: number;
@@ -70,6 +94,9 @@ interface FloodResult {
   readonly expected: number;
   readonly bytes: number;
   readonly peakRss: number;
+  /** Resident memory once every client had the definitions, before GO. */
+  readonly idleRss: number;
+  readonly stalled?: StalledFate;
 }
 
 interface LatencyResult {
@@ -152,22 +179,45 @@ interface RunningServer {
   readonly port: number;
   /** Peak resident memory of the server process so far, in bytes. */
   peakRss(): number;
+  /** Resident memory of the server process now, in bytes. */
+  rss(): number;
   stop(): Promise<void>;
 }
 
-function serverCommand(name: ServerName, port: number, args: readonly string[]): [string, string[]] {
+/** The command line; `nodeArgs` go to node before rxindi's script, `serverArgs` to either server. */
+function serverCommand(
+  name: ServerName,
+  port: number,
+  nodeArgs: readonly string[],
+  serverArgs: readonly string[],
+): [string, string[]] {
   return name === 'rxindi'
     ? [
         process.execPath,
-        [...args, rxindiMain, '--host', host, '--max-connections', '100', '-p', String(port), driverPath],
+        [
+          ...nodeArgs,
+          rxindiMain,
+          '--host',
+          host,
+          '--max-connections',
+          '100',
+          ...serverArgs,
+          '-p',
+          String(port),
+          driverPath,
+        ],
       ]
-    : ['indiserver', ['-p', String(port), '-u', `/tmp/indiserver-bench-${process.pid}-${port}`, driverPath]];
+    : [
+        'indiserver',
+        [...serverArgs, '-p', String(port), '-u', `/tmp/indiserver-bench-${process.pid}-${port}`, driverPath],
+      ];
 }
 
-function readPeakRss(pid: number): number {
+/** A memory figure of /proc/<pid>/status in bytes: VmHWM (peak resident) or VmRSS (resident now). */
+function readMemory(pid: number, field: 'VmHWM' | 'VmRSS'): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kib = /^VmHWM:\s+(\d+) kB/m.exec(status)?.[1];
-  if (kib === undefined) throw new Error(`no VmHWM for pid ${pid}`);
+  const kib = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1];
+  if (kib === undefined) throw new Error(`no ${field} for pid ${pid}`);
   return Number(kib) * 1024;
 }
 
@@ -193,15 +243,17 @@ async function waitForPort(port: number, child: ChildProcess): Promise<void> {
 
 /**
  * Starts a server with the flood driver, configured by `env`, in its own
- * process group; `nodeArgs` go to node before rxindi's script (e.g. --cpu-prof).
+ * process group; `nodeArgs` go to node before rxindi's script (e.g. --cpu-prof),
+ * `serverArgs` to either server (e.g. `-m 64`).
  */
 async function startServer(
   name: ServerName,
   env: Record<string, string>,
   nodeArgs: readonly string[] = [],
+  serverArgs: readonly string[] = [],
 ): Promise<RunningServer> {
   const port = await freePort();
-  const [command, args] = serverCommand(name, port, nodeArgs);
+  const [command, args] = serverCommand(name, port, nodeArgs, serverArgs);
   const child = spawn(command, args, {
     cwd: root,
     env: { ...process.env, ...env },
@@ -222,7 +274,8 @@ async function startServer(
   const pid = child.pid!;
   return {
     port,
-    peakRss: () => readPeakRss(pid),
+    peakRss: () => readMemory(pid, 'VmHWM'),
+    rss: () => readMemory(pid, 'VmRSS'),
     stop: async () => {
       killGroup(child, 'SIGTERM');
       const stopped = await Promise.race([exited.then(() => true), delay(5000).then(() => false)]);
@@ -327,6 +380,23 @@ class BenchClient {
     return this.until(() => /message=(['"])done\1/.test(this.end.toString('latin1')), 'done marker');
   }
 
+  /** Stops reading: the kernel's buffers fill, then the server's queue for this client. */
+  stall(): void {
+    this.socket.pause();
+  }
+
+  /** Reads again after {@link stall}, until the flood's `done` message or the end of the connection. */
+  async resume(): Promise<StalledFate> {
+    this.socket.resume();
+    try {
+      await this.done();
+      return { received: this.messages, disconnected: false };
+    } catch (error) {
+      if (!this.closed) throw error;
+      return { received: this.messages, disconnected: true };
+    }
+  }
+
   close(): void {
     this.socket.destroy();
   }
@@ -360,27 +430,39 @@ async function floodOnce(
   nodeArgs: readonly string[] = [],
 ): Promise<FloodResult> {
   const env = { FLOOD_MODE: scenario.mode, FLOOD_COUNT: String(scenario.count) };
-  const server = await startServer(name, env, nodeArgs);
+  const serverArgs = scenario.stalled ? ['-m', String(scenario.stalled.maxQueueMB)] : [];
+  const server = await startServer(name, env, nodeArgs, serverArgs);
   const clients: BenchClient[] = [];
   try {
     const updateTag = scenario.mode === 'blobs' ? '</setBLOBVector>' : '</setNumberVector>';
     for (let i = 0; i < scenario.clients; i++) clients.push(await BenchClient.open(server.port, updateTag));
     await Promise.all(clients.map((client) => client.subscribe(scenario.mode === 'blobs')));
+    const flooding = clients.slice(0, scenario.clients);
+    let stalled: BenchClient | undefined;
+    if (scenario.stalled) {
+      stalled = await BenchClient.open(server.port, updateTag);
+      clients.push(stalled);
+      await stalled.subscribe(scenario.mode === 'blobs');
+      stalled.stall();
+    }
     const control = await BenchClient.open(server.port, updateTag);
     clients.push(control);
-    const flooding = clients.slice(0, scenario.clients);
     const bytesBefore = sum(flooding.map((client) => client.bytes));
     const messagesBefore = sum(flooding.map((client) => client.messages));
+    const idleRss = server.rss();
     const start = performance.now();
     control.send(goRequest);
     await Promise.all(flooding.map((client) => client.done()));
     const seconds = (performance.now() - start) / 1000;
+    const peakRss = server.peakRss();
     return {
       seconds,
       messages: sum(flooding.map((client) => client.messages)) - messagesBefore,
       expected: scenario.count * scenario.clients,
       bytes: sum(flooding.map((client) => client.bytes)) - bytesBefore,
-      peakRss: server.peakRss(),
+      peakRss,
+      idleRss,
+      ...(stalled && { stalled: await stalled.resume() }),
     };
   } finally {
     for (const client of clients) client.close();
@@ -413,27 +495,28 @@ async function latencyOnce(name: ServerName, nodeArgs: readonly string[] = []): 
 }
 
 /**
- * The best of `times` runs by `better`, with the highest peak RSS of them
- * all; a run that fails is reported and left out; undefined if all fail.
+ * The best of `times` runs by `better`, with the memory figures (peak RSS and,
+ * for floods, idle RSS) of the run with the highest peak; a run that fails is
+ * reported and left out; undefined if all fail.
  */
-async function bestOf<T extends { readonly peakRss: number }>(
+async function bestOf<T extends { readonly peakRss: number; readonly idleRss?: number }>(
   label: string,
   times: number,
   run: () => Promise<T>,
   better: (a: T, b: T) => boolean,
 ): Promise<T | undefined> {
   let best: T | undefined;
-  let peakRss = 0;
+  let highest: T | undefined;
   for (let i = 1; i <= times; i++) {
     try {
       const next = await run();
       if (best === undefined || better(next, best)) best = next;
-      peakRss = Math.max(peakRss, next.peakRss);
+      if (highest === undefined || next.peakRss > highest.peakRss) highest = next;
     } catch (error) {
       console.log(`${label}: run ${i} failed: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
-  return best && { ...best, peakRss };
+  return best && highest && { ...best, peakRss: highest.peakRss, idleRss: highest.idleRss };
 }
 
 // ---------------------------------------------------------------- report
@@ -441,8 +524,9 @@ async function bestOf<T extends { readonly peakRss: number }>(
 const sum = (values: readonly number[]): number => values.reduce((total, value) => total + value, 0);
 const mb = (bytes: number): number => bytes / 1e6;
 
-function formatNumber(value: number | undefined): string {
+function formatValue(value: number | string | undefined): string {
   if (value === undefined) return 'failed';
+  if (typeof value === 'string') return value;
   if (value >= 100) return Math.round(value).toLocaleString('en-US');
   return value.toFixed(value >= 10 ? 1 : 2);
 }
@@ -450,24 +534,36 @@ function formatNumber(value: number | undefined): string {
 interface Row {
   readonly scenario: string;
   readonly metric: string;
-  readonly rxindi: number | undefined;
-  readonly indiserver: number | undefined;
+  readonly rxindi: number | string | undefined;
+  readonly indiserver: number | string | undefined;
 }
 
 type Results<T> = Record<ServerName, T | undefined>;
 
 function floodRows(scenario: Scenario, results: Results<FloodResult>): Row[] {
-  const metric = (label: string, of: (result: FloodResult) => number): Row => ({
+  const metric = (label: string, of: (result: FloodResult) => number | string): Row => ({
     scenario: scenario.name,
     metric: label,
     rxindi: results.rxindi && of(results.rxindi),
     indiserver: results.indiserver && of(results.indiserver),
   });
-  return [
+  const rows = [
     metric('messages/s', (result) => result.messages / result.seconds),
     metric('MB/s', (result) => mb(result.bytes) / result.seconds),
     metric('seconds', (result) => result.seconds),
     metric('peak RSS MB', (result) => mb(result.peakRss)),
+    metric('peak − idle RSS MB', (result) => mb(result.peakRss - result.idleRss)),
+  ];
+  if (!scenario.stalled) return rows;
+  const fate = (result: FloodResult): StalledFate => {
+    if (result.stalled === undefined) throw new Error('a stalled-client run without the stalled client');
+    return result.stalled;
+  };
+  return [
+    ...rows,
+    metric('fast client: updates', (result) => `${result.messages} of ${result.expected}`),
+    metric('stalled client: updates', (result) => `${fate(result).received} of ${result.expected}`),
+    metric('stalled client', (result) => (fate(result).disconnected ? 'disconnected' : 'kept')),
   ];
 }
 
@@ -490,9 +586,11 @@ function printTable(rows: readonly Row[]): void {
   const cells = rows.map((row, i) => [
     i > 0 && rows[i - 1]!.scenario === row.scenario ? '' : row.scenario,
     row.metric,
-    formatNumber(row.rxindi),
-    formatNumber(row.indiserver),
-    row.rxindi === undefined || row.indiserver === undefined ? '—' : (row.rxindi / row.indiserver).toFixed(2),
+    formatValue(row.rxindi),
+    formatValue(row.indiserver),
+    typeof row.rxindi === 'number' && typeof row.indiserver === 'number'
+      ? (row.rxindi / row.indiserver).toFixed(2)
+      : '—',
   ]);
   const widths = header.map((title, column) =>
     Math.max(title.length, ...cells.map((cell) => cell[column]!.length)),
@@ -522,9 +620,12 @@ async function compare(selected: readonly Scenario[], latency: boolean, runs: nu
       );
       results[name] = best;
       if (best === undefined) continue;
-      const { messages, expected, seconds } = best;
+      const { messages, expected, seconds, stalled } = best;
       const missing = messages < expected ? ` (${expected - messages} of ${expected} updates missing!)` : '';
-      console.log(`${label}: ${seconds.toFixed(2)} s${missing}`);
+      const fate = stalled
+        ? `; the stalled client got ${stalled.received} and was ${stalled.disconnected ? 'disconnected' : 'kept'}`
+        : '';
+      console.log(`${label}: ${seconds.toFixed(2)} s${missing}${fate}`);
     }
     rows.push(...floodRows(scenario, results));
   }
