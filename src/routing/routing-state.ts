@@ -1,5 +1,4 @@
-import { match, P } from 'ts-pattern';
-import { isDefVector, type IndiMessage } from '../protocol/messages.js';
+import type { IndiMessage } from '../protocol/messages.js';
 import { enableBlob, neverBlobs, type BlobPolicy } from './blob-policy.js';
 import { addInterest, noInterest, type Interest } from './interest.js';
 import type { ChannelRef, TrafficEvent } from './traffic.js';
@@ -79,35 +78,45 @@ function withoutChannel(state: RoutingState, channel: ChannelRef): RoutingState 
   return { owners, interests, blobPolicies, peers };
 }
 
+function learnDefinition(state: RoutingState, from: ChannelRef, device: string): RoutingState {
+  return speaksForDevices(state, from) && !state.owners.has(device)
+    ? { ...state, owners: new Map(state.owners).set(device, from.id) }
+    : state;
+}
+
+// A switch, not ts-pattern: this runs once for every message through the server.
 function learn(state: RoutingState, from: ChannelRef, message: IndiMessage): RoutingState {
-  return match(message)
-    .with(P.when(isDefVector), (def) =>
-      speaksForDevices(state, from) && !state.owners.has(def.device)
-        ? { ...state, owners: new Map(state.owners).set(def.device, from.id) }
-        : state,
-    )
-    .with({ type: 'delProperty' }, (del) => {
-      if (del.name !== undefined || state.owners.get(del.device) !== from.id) return state;
+  switch (message.type) {
+    case 'defTextVector':
+    case 'defNumberVector':
+    case 'defSwitchVector':
+    case 'defLightVector':
+    case 'defBLOBVector':
+      return learnDefinition(state, from, message.device);
+    case 'delProperty': {
+      if (message.name !== undefined || state.owners.get(message.device) !== from.id) return state;
       const owners = new Map(state.owners);
-      owners.delete(del.device);
+      owners.delete(message.device);
       return { ...state, owners };
-    })
-    .with({ type: 'getProperties' }, (get) => {
-      const interest = addInterest(state.interests.get(from.id) ?? noInterest, get.device, get.name);
+    }
+    case 'getProperties': {
+      const interest = addInterest(state.interests.get(from.id) ?? noInterest, message.device, message.name);
       const peers =
-        from.kind === 'client' && get.device === '*' ? new Set(state.peers).add(from.id) : state.peers;
+        from.kind === 'client' && message.device === '*' ? new Set(state.peers).add(from.id) : state.peers;
       return { ...state, interests: new Map(state.interests).set(from.id, interest), peers };
-    })
-    .with({ type: 'enableBLOB' }, (enable) => {
+    }
+    case 'enableBLOB': {
       const policy = enableBlob(
         state.blobPolicies.get(from.id) ?? neverBlobs,
-        enable.device,
-        enable.name,
-        enable.mode,
+        message.device,
+        message.name,
+        message.mode,
       );
       return { ...state, blobPolicies: new Map(state.blobPolicies).set(from.id, policy) };
-    })
-    .otherwise(() => state);
+    }
+    default:
+      return state;
+  }
 }
 
 /**
@@ -122,10 +131,13 @@ function learn(state: RoutingState, from: ChannelRef, message: IndiMessage): Rou
  * ```
  */
 export function nextRoutingState(state: RoutingState, event: TrafficEvent): RoutingState {
-  return match(event)
-    .with({ type: 'open' }, () => state)
-    .with({ type: 'close' }, ({ channel }) => withoutChannel(state, channel))
-    .with({ type: 'message' }, ({ from, message }) => learn(state, from, message))
-    .with({ type: 'reply' }, () => state)
-    .exhaustive();
+  switch (event.type) {
+    case 'close':
+      return withoutChannel(state, event.channel);
+    case 'message':
+      return learn(state, event.from, event.message);
+    case 'open':
+    case 'reply':
+      return state;
+  }
 }
