@@ -10,9 +10,10 @@
  *   indi_getprop -p 7625 'Focuser Simulator.*.*'         # "No Focuser Simulator.*.* from localhost:7625"
  */
 import { parseArgs } from 'node:util';
-import { fromEvent, merge, of } from 'rxjs';
-import { remoteChannel, serve } from '../src/index.js';
+import { of } from 'rxjs';
+import { serve } from '../src/index.js';
 import { deviceFilter } from './device-filter-operator.js';
+import { exitWithUsage, reportListening, stopSignals$, upstreamLink } from './support/variant-cli.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -21,30 +22,15 @@ const { values: args } = parseArgs({
     allow: { type: 'string', multiple: true, default: [] },
   },
 });
-// HOST:PORT, split at the last colon.
-const upstream = args.upstream ?? '';
-const colon = upstream.lastIndexOf(':');
-if (colon <= 0 || args.allow.length === 0) {
-  console.error('usage: device-filter.ts --port P --upstream HOST:PORT --allow DEVICE [--allow DEVICE ...]');
-  process.exit(2);
-}
+const upstream = upstreamLink(args.upstream);
+if (upstream === undefined || args.allow.length === 0)
+  exitWithUsage('device-filter.ts --port P --upstream HOST:PORT --allow DEVICE [--allow DEVICE ...]');
 
 serve({
   port: Number(args.port),
-  // The upstream is one channel among the server's, as a driver would be: it
-  // connects as a client, asks for every device, and reconnects if it drops.
-  channels$: of(remoteChannel(upstream.slice(0, colon), Number(upstream.slice(colon + 1)), { blobs: true })),
+  channels$: of(upstream),
   // On every channel, the upstream included: other devices are dropped, and
   // a client's request for one is answered with a refusal, to it alone.
   incoming: deviceFilter(args.allow),
-  stop$: merge(fromEvent(process, 'SIGINT'), fromEvent(process, 'SIGTERM')),
-}).subscribe({
-  next: (event) => {
-    if (event.type === 'listening') console.log(`listening on ${event.host}:${event.port}`);
-  },
-  error: (error: unknown) => {
-    // The port is taken, or not ours to open: the error says which.
-    console.error(error instanceof Error ? error.message : String(error));
-    process.exitCode = 1;
-  },
-});
+  stop$: stopSignals$,
+}).subscribe(reportListening);

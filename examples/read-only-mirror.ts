@@ -11,37 +11,21 @@
  *   indi_setprop -p 7625 'Telescope Simulator.CONNECTION.CONNECT=On' # refused
  */
 import { parseArgs } from 'node:util';
-import { fromEvent, merge, of } from 'rxjs';
-import { remoteChannel, serve } from '../src/index.js';
+import { of } from 'rxjs';
+import { serve } from '../src/index.js';
 import { readOnly } from './read-only.js';
+import { exitWithUsage, reportListening, stopSignals$, upstreamLink } from './support/variant-cli.js';
 
 const { values: args } = parseArgs({
   options: { port: { type: 'string', default: '7624' }, upstream: { type: 'string' } },
 });
-// HOST:PORT, split at the last colon.
-const upstream = args.upstream ?? '';
-const colon = upstream.lastIndexOf(':');
-if (colon <= 0) {
-  console.error('usage: read-only-mirror.ts --port P --upstream HOST:PORT');
-  process.exit(2);
-}
+const upstream =
+  upstreamLink(args.upstream) ?? exitWithUsage('read-only-mirror.ts --port P --upstream HOST:PORT');
 
 serve({
   port: Number(args.port),
-  // The upstream is one channel among the server's, as a driver would be: it
-  // connects as a client, asks for every device, and reconnects if it drops.
-  // `blobs: true` asks it for BLOBs; each client still chooses with enableBLOB.
-  channels$: of(remoteChannel(upstream.slice(0, colon), Number(upstream.slice(colon + 1)), { blobs: true })),
+  channels$: of(upstream),
   // Each client's new*Vector is answered with a refusal, to that client only.
   incoming: readOnly,
-  stop$: merge(fromEvent(process, 'SIGINT'), fromEvent(process, 'SIGTERM')),
-}).subscribe({
-  next: (event) => {
-    if (event.type === 'listening') console.log(`listening on ${event.host}:${event.port}`);
-  },
-  error: (error: unknown) => {
-    // The port is taken, or not ours to open: the error says which.
-    console.error(error instanceof Error ? error.message : String(error));
-    process.exitCode = 1;
-  },
-});
+  stop$: stopSignals$,
+}).subscribe(reportListening);

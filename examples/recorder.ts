@@ -12,8 +12,9 @@
 import { createWriteStream, openSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { finalize, fromEvent, merge, of, tap } from 'rxjs';
-import { remoteChannel, serve } from '../src/index.js';
+import { serve } from '../src/index.js';
 import { recordSession } from './session-log.js';
+import { exitWithUsage, reportListening, stopSignals$, upstreamLink } from './support/variant-cli.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -22,13 +23,9 @@ const { values: args } = parseArgs({
     log: { type: 'string' },
   },
 });
-// HOST:PORT, split at the last colon.
-const upstream = args.upstream ?? '';
-const colon = upstream.lastIndexOf(':');
-if (colon <= 0 || args.log === undefined) {
-  console.error('usage: recorder.ts --port P --upstream HOST:PORT --log session.jsonl');
-  process.exit(2);
-}
+const upstream = upstreamLink(args.upstream);
+if (upstream === undefined || args.log === undefined)
+  exitWithUsage('recorder.ts --port P --upstream HOST:PORT --log session.jsonl');
 
 // A new file, never last night's: opened now, so that a bad path stops us before listening.
 let fd: number;
@@ -54,11 +51,10 @@ const logFailed$ = fromEvent(log, 'error').pipe(
 
 serve({
   port: Number(args.port),
-  // The upstream is one channel among the server's, as in examples/read-only-mirror.ts.
-  channels$: of(remoteChannel(upstream.slice(0, colon), Number(upstream.slice(colon + 1)), { blobs: true })),
+  channels$: of(upstream),
   incoming,
   outgoing,
-  stop$: merge(fromEvent(process, 'SIGINT'), fromEvent(process, 'SIGTERM'), logFailed$),
+  stop$: merge(stopSignals$, logFailed$),
 })
   .pipe(
     // Everything the server saw is on its way to the file: close it.
@@ -67,12 +63,4 @@ serve({
       log.end();
     }),
   )
-  .subscribe({
-    next: (event) => {
-      if (event.type === 'listening') console.log(`listening on ${event.host}:${event.port}`);
-    },
-    error: (error: unknown) => {
-      console.error(error instanceof Error ? error.message : String(error));
-      process.exitCode = 1;
-    },
-  });
+  .subscribe(reportListening);

@@ -11,10 +11,11 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import { from, fromEvent, merge, of } from 'rxjs';
+import { from, of } from 'rxjs';
 import { serve } from '../src/index.js';
 import { readSessionEntry, type SessionEntry } from './session-log.js';
 import { replayChannel } from './session-replay.js';
+import { stopSignals$ } from './support/variant-cli.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -45,7 +46,7 @@ try {
 serve({
   port: Number(args.port),
   channels$: of(replayChannel(from(entries), { id: `replay of ${basename(path)}`, speed })),
-  stop$: merge(fromEvent(process, 'SIGINT'), fromEvent(process, 'SIGTERM')),
+  stop$: stopSignals$,
 }).subscribe({
   next: (event) => {
     if (event.type === 'listening') console.log(`listening on ${event.host}:${event.port}`);

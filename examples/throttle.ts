@@ -11,8 +11,9 @@
  *   indi_setprop -p 7625 'Telescope Simulator.CONNECTION.CONNECT=On' # reaches the telescope
  */
 import { parseArgs } from 'node:util';
-import { fromEvent, identity, merge, of } from 'rxjs';
-import { remoteChannel, serve } from '../src/index.js';
+import { identity, of } from 'rxjs';
+import { serve } from '../src/index.js';
+import { exitWithUsage, reportListening, stopSignals$, upstreamLink } from './support/variant-cli.js';
 import { throttleUpdates } from './throttle-updates.js';
 
 const { values: args } = parseArgs({
@@ -22,33 +23,20 @@ const { values: args } = parseArgs({
     'max-hz': { type: 'string', default: '2' },
   },
 });
-// HOST:PORT, split at the last colon.
-const upstream = args.upstream ?? '';
-const colon = upstream.lastIndexOf(':');
+const upstream = upstreamLink(args.upstream);
 const maxHz = Number(args['max-hz']);
-if (colon <= 0 || !(maxHz > 0)) {
-  console.error(
-    'usage: throttle.ts --port P --upstream HOST:PORT [--max-hz N]  (N updates a second, > 0; default 2)',
+if (upstream === undefined || !(maxHz > 0))
+  exitWithUsage(
+    'throttle.ts --port P --upstream HOST:PORT [--max-hz N]  (N updates a second, > 0; default 2)',
   );
-  process.exit(2);
-}
 
 serve({
   port: Number(args.port),
   // The upstream is one channel among the server's, as a driver would be: it
   // connects as a client, asks for every device, and reconnects if it drops.
-  channels$: of(remoteChannel(upstream.slice(0, colon), Number(upstream.slice(colon + 1)), { blobs: true })),
+  channels$: of(upstream),
   // Each client has its own windows (see examples/throttle-updates.ts); what
   // clients send goes upstream as it comes.
   outgoing: (channel) => (channel.kind === 'client' ? throttleUpdates(maxHz) : identity),
-  stop$: merge(fromEvent(process, 'SIGINT'), fromEvent(process, 'SIGTERM')),
-}).subscribe({
-  next: (event) => {
-    if (event.type === 'listening') console.log(`listening on ${event.host}:${event.port}`);
-  },
-  error: (error: unknown) => {
-    // The port is taken, or not ours to open: the error says which.
-    console.error(error instanceof Error ? error.message : String(error));
-    process.exitCode = 1;
-  },
-});
+  stop$: stopSignals$,
+}).subscribe(reportListening);
