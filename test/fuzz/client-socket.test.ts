@@ -8,39 +8,23 @@
  * with a clear reason; the server and every other connection carry on and
  * nothing is lost for them.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RawIndiClient } from '../helpers/indi-client.js';
 import { fuzzCases, loadRecordings, oversizedTag, type FuzzCase } from './byte-fuzzer.js';
-import {
-  heapBound,
-  inBatches,
-  messagesOf,
-  parseAlone,
-  startFuzzServer,
-  type FuzzServer,
-} from './fuzz-server.js';
+import { heapBound, inBatches, messagesOf, parseAlone, useFuzzServer } from './fuzz-server.js';
 
-let stage: FuzzServer;
-
-beforeAll(async () => {
-  stage = await startFuzzServer();
-});
-
-afterAll(async () => {
-  await RawIndiClient.closeAll();
-  stage.stop();
-});
+const stage = useFuzzServer();
 
 const recordings = loadRecordings('all');
 const cases = [oversizedTag, ...fuzzCases(recordings, 1000, 400)];
 
 async function sendCase({ seed, steps, bytes }: FuzzCase): Promise<void> {
   const why = `seed ${seed}: ${steps.join('; ')}`;
-  const since = stage.events.length;
-  const client = await RawIndiClient.connect(stage.port);
+  const since = stage().events.length;
+  const client = await RawIndiClient.connect(stage().port);
   client.socket.on('error', () => undefined);
   client.socket.end(bytes);
-  const record = await stage.ended(client.id, { since, timeout: 15_000 });
+  const record = await stage().ended(client.id, { since, timeout: 15_000 });
   const verdict = parseAlone(bytes);
   expect(record.received, why).toEqual(verdict.messages);
   expect(messagesOf(record.problems), why).toEqual(verdict.problems);
@@ -52,7 +36,7 @@ async function sendCase({ seed, steps, bytes }: FuzzCase): Promise<void> {
 describe('fuzzing client sockets', () => {
   it(`serves a healthy client exactly while ${cases.length} fuzzed clients come and go, each ending with the parser's own verdict`, async () => {
     await inBatches(cases, 16, sendCase);
-    await stage.expectHealthy();
+    await stage().expectHealthy();
     expect(process.memoryUsage().heapUsed).toBeLessThan(heapBound);
   });
 });

@@ -12,7 +12,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processChannel } from '../../src/channels/process-channel.js';
-import { RawIndiClient } from '../helpers/indi-client.js';
 import { removeTempDirs, tempDir } from '../helpers/processes.js';
 import { fuzzCases, loadRecordings, oversizedTag, type FuzzCase } from './byte-fuzzer.js';
 import {
@@ -20,24 +19,20 @@ import {
   inBatches,
   messagesOf,
   parseAlone,
-  startFuzzServer,
+  useFuzzServer,
   withDevicesDeleted,
-  type FuzzServer,
 } from './fuzz-server.js';
 
 const replayDriver = join(fileURLToPath(import.meta.url), '../fixtures/replay-driver.sh');
 
-let stage: FuzzServer;
+const stage = useFuzzServer();
 let inputs: string;
 
-beforeAll(async () => {
-  stage = await startFuzzServer();
+beforeAll(() => {
   inputs = tempDir('rxindi-fuzz-');
 });
 
-afterAll(async () => {
-  await RawIndiClient.closeAll();
-  stage.stop();
+afterAll(() => {
   removeTempDirs();
 });
 
@@ -48,8 +43,8 @@ async function replayCase({ seed, steps, bytes }: FuzzCase): Promise<void> {
   const id = `fuzz-driver-${seed}`;
   const input = join(inputs, `${seed}.xml`);
   writeFileSync(input, bytes);
-  stage.add(processChannel(replayDriver, [], { id, restarts: 0, env: { FUZZ_INPUT: input } }));
-  const record = await stage.ended(id, { timeout: 15_000 });
+  stage().add(processChannel(replayDriver, [], { id, restarts: 0, env: { FUZZ_INPUT: input } }));
+  const record = await stage().ended(id, { timeout: 15_000 });
   const verdict = parseAlone(bytes);
   expect(record.received, why).toEqual(withDevicesDeleted(verdict.messages));
   expect(messagesOf(record.problems), why).toEqual(verdict.problems);
@@ -58,7 +53,7 @@ async function replayCase({ seed, steps, bytes }: FuzzCase): Promise<void> {
     verdict.failure === undefined ? 'exited with code 0' : '(exited with code 0|was killed by SIGTERM)';
   const detail = verdict.failure === undefined ? '' : `: ${literal(verdict.failure)}`;
   expect(record.disconnected?.error?.message, why).toMatch(new RegExp(`^driver ${id} ${how}${detail}$`));
-  const exits = stage.events.filter((event) => event.type === 'driverExited' && event.channel === id);
+  const exits = stage().events.filter((event) => event.type === 'driverExited' && event.channel === id);
   expect(exits, why).toEqual([
     { type: 'driverExited', channel: id, error: record.disconnected?.error, restartIn: undefined },
   ]);
@@ -67,7 +62,7 @@ async function replayCase({ seed, steps, bytes }: FuzzCase): Promise<void> {
 describe('fuzzing driver stdout', () => {
   it('serves a healthy client exactly while fuzzed drivers come and go, each ending with the parser’s own verdict', async () => {
     await inBatches([oversizedTag, ...fuzzCases(loadRecordings('driver'), 2000, 160)], 4, replayCase);
-    await stage.expectHealthy();
+    await stage().expectHealthy();
     expect(process.memoryUsage().heapUsed).toBeLessThan(heapBound);
   });
 });

@@ -11,7 +11,7 @@
  * framing error (if any).
  */
 import { Subject, merge, of, tap, type Subscription } from 'rxjs';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { Channel } from '../../src/channels/channel.js';
 import type { IndiProtocolError } from '../../src/protocol/errors.js';
 import {
@@ -210,3 +210,22 @@ export const messagesOf = (problems: readonly IndiProtocolError[]): string[] =>
 
 /** The heap may not grow past this, whatever the fuzzer sent (inputs are at most a few MiB). */
 export const heapBound = 384 * 2 ** 20;
+
+/**
+ * A fuzz server for one test file: started before its tests, stopped (with
+ * every raw client) after them. Call the returned function for it.
+ */
+export function useFuzzServer(): () => FuzzServer {
+  let stage: FuzzServer | undefined;
+  beforeAll(async () => {
+    stage = await startFuzzServer();
+  });
+  afterAll(async () => {
+    await RawIndiClient.closeAll();
+    stage?.stop();
+  });
+  return () => {
+    if (stage === undefined) throw new Error('the fuzz server is not running: use it inside a test');
+    return stage;
+  };
+}

@@ -10,22 +10,13 @@
  * channel it came from with a clear reason, and the connection carries on.
  */
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { IndiProtocolErrorReason } from '../../src/protocol/errors.js';
 import type { IndiMessage, NewNumberVector } from '../../src/protocol/messages.js';
 import { RawIndiClient } from '../helpers/indi-client.js';
-import { startFuzzServer, type FuzzServer } from './fuzz-server.js';
+import { useFuzzServer } from './fuzz-server.js';
 
-let stage: FuzzServer;
-
-beforeAll(async () => {
-  stage = await startFuzzServer();
-});
-
-afterAll(async () => {
-  await RawIndiClient.closeAll();
-  stage.stop();
-});
+const stage = useFuzzServer();
 
 interface Sent {
   readonly xml: string;
@@ -89,28 +80,30 @@ describe('message-level mutations through a client socket', () => {
         fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 6 }),
         async (sent, cuts) => {
           run += 1;
-          const from = stage.healthyDriverReceived.length;
-          const since = stage.events.length;
-          const client = await RawIndiClient.connect(stage.port);
+          const from = stage().healthyDriverReceived.length;
+          const since = stage().events.length;
+          const client = await RawIndiClient.connect(stage().port);
           for (const chunk of chunked(sent.map((item) => item.xml).join(''), cuts))
             client.send(chunk.toString('latin1'));
           client.send(`<pingRequest uid='run-${run}'/>\n`);
           // The answer to the ping comes after everything before it was routed.
           await client.waitFor(`the pingReply of run ${run}`, (message) => message.type === 'pingReply');
-          const values = stage.healthyDriverReceived
-            .slice(from)
+          const values = stage()
+            .healthyDriverReceived.slice(from)
             .filter(isSeqRequest)
             .map((message) => message.members[0]?.value);
           expect(values).toEqual(sent.flatMap((item) => ('value' in item.expect ? [item.expect.value] : [])));
-          expect(stage.record(client.id, since).problems.map((problem) => problem.reason)).toEqual(
-            skippedReasons(sent),
-          );
+          expect(
+            stage()
+              .record(client.id, since)
+              .problems.map((problem) => problem.reason),
+          ).toEqual(skippedReasons(sent));
           expect(client.isEnded).toBe(false);
           await client.close();
         },
       ),
       { numRuns: 100 },
     );
-    await stage.expectHealthy();
+    await stage().expectHealthy();
   });
 });

@@ -9,9 +9,8 @@
  * only the connection it came from.
  */
 import { createServer, type Server } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { remoteChannel } from '../../src/channels/remote-channel.js';
-import { RawIndiClient } from '../helpers/indi-client.js';
 import { waitUntil } from '../helpers/wait-until.js';
 import { fuzzCases, loadRecordings, oversizedTag, type FuzzCase } from './byte-fuzzer.js';
 import {
@@ -19,21 +18,11 @@ import {
   inBatches,
   messagesOf,
   parseAlone,
-  startFuzzServer,
+  useFuzzServer,
   withDevicesDeleted,
-  type FuzzServer,
 } from './fuzz-server.js';
 
-let stage: FuzzServer;
-
-beforeAll(async () => {
-  stage = await startFuzzServer();
-});
-
-afterAll(async () => {
-  await RawIndiClient.closeAll();
-  stage.stop();
-});
+const stage = useFuzzServer();
 
 /** A fake upstream server on a free port: every connection gets `bytes`, then the end of the stream. */
 async function upstreamAnswering(bytes: Buffer): Promise<{ readonly server: Server; readonly port: number }> {
@@ -52,14 +41,14 @@ async function linkCase({ seed, steps, bytes }: FuzzCase): Promise<void> {
   const { server, port } = await upstreamAnswering(bytes);
   const id = `fuzz-link-${seed}`;
   try {
-    stage.add(remoteChannel('127.0.0.1', port, { id, blobs: true, reconnectDelay: () => 3_600_000 }));
+    stage().add(remoteChannel('127.0.0.1', port, { id, blobs: true, reconnectDelay: () => 3_600_000 }));
     const down = await waitUntil(
       `link ${id} to go down`,
-      () => stage.events.find((event) => event.type === 'linkDown' && event.channel === id),
+      () => stage().events.find((event) => event.type === 'linkDown' && event.channel === id),
       { timeout: 15_000 },
     );
-    stage.remove(id);
-    const record = await stage.ended(id);
+    stage().remove(id);
+    const record = await stage().ended(id);
     const verdict = parseAlone(bytes);
     expect(record.received, why).toEqual(withDevicesDeleted(verdict.messages));
     expect(messagesOf(record.problems), why).toEqual(verdict.problems);
@@ -75,7 +64,7 @@ async function linkCase({ seed, steps, bytes }: FuzzCase): Promise<void> {
 describe('fuzzing remote links', () => {
   it('serves a healthy client exactly while fuzzed links come and go, each going down with the parser’s own verdict', async () => {
     await inBatches([oversizedTag, ...fuzzCases(loadRecordings('driver'), 3000, 400)], 4, linkCase);
-    await stage.expectHealthy();
+    await stage().expectHealthy();
     expect(process.memoryUsage().heapUsed).toBeLessThan(heapBound);
   });
 });
