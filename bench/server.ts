@@ -1,5 +1,5 @@
 /**
- * rxindi vs indiserver, side by side: `npx tsx bench/server.ts`
+ * rxindi vs indiserver vs a raw relay, side by side: `npx tsx bench/server.ts`
  *   --only TEXT   only the scenarios whose name contains TEXT ('BLOBs', 'stalled', 'round')
  *   --runs N      runs per scenario and server (default 3, best reported)
  *   --profile DIR rxindi only, once per scenario under `node --cpu-prof`,
@@ -8,11 +8,15 @@
  * Each run starts a fresh server on a free port with bench/flood-driver.mjs
  * as its only driver: rxindi from dist/ (rebuilt first when src/ is newer;
  * `--max-connections 100`, since 11 clients exceed its default of 10), or
- * Debian's `indiserver`. Raw TCP clients send `getProperties` (and
- * `enableBLOB … Also` for BLOBs) and wait for the definitions; a control
- * client then sends GO and the driver floods. Timing runs from GO to the last
- * client's `done` message. Clients count bytes and closing tags
- * (`</setNumberVector>`, `</setBLOBVector>`) without parsing.
+ * Debian's `indiserver`, or bench/raw-relay.mjs: the same bytes relayed
+ * without parsing, only answering the driver's pingRequests, the ceiling
+ * for a server in Node (GitHub issue 7: rxindi within 2× of it for BLOBs;
+ * it sits out the stalled-client scenario, having no queue budget). Raw TCP
+ * clients send `getProperties` (and `enableBLOB … Also` for BLOBs) and wait
+ * for the definitions; a control client then sends GO and the driver floods.
+ * Timing runs from GO to the last client's `done` message. Clients count
+ * bytes and closing tags (`</setNumberVector>`, `</setBLOBVector>`) without
+ * parsing.
  *
  * Scenarios: number updates to 1 and to 10 clients; 1 MiB BLOBs (paced by
  * pingRequest/pingReply as libindi 1.9 drivers do) to 1 and to 10 clients;
@@ -35,7 +39,8 @@
  * kernel's VmHWM high-water mark, exact where 50 ms sampling could miss a
  * peak; the driver, a child process, is not counted) with its growth over the
  * idle RSS (VmRSS once every client has the definitions, before GO) in the
- * same run. Clients, server and driver share the machine's cores.
+ * same run; the ratios rxindi/indiserver and rxindi/relay. Clients, server
+ * and driver share the machine's cores.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
@@ -49,22 +54,30 @@ import { printSelfTime } from './cpu-profile.js';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const driverPath = join(root, 'bench', 'flood-driver.mjs');
 const rxindiMain = join(root, 'dist', 'cli', 'main.js');
+const relayPath = join(root, 'bench', 'raw-relay.mjs');
 const host = '127.0.0.1';
 const runTimeoutMs = 120_000;
 const latencyRequests = 2000;
 const latencyWarmup = 100;
 
-type ServerName = 'rxindi' | 'indiserver';
-const servers: readonly ServerName[] = ['rxindi', 'indiserver'];
+type ServerName = 'rxindi' | 'indiserver' | 'relay';
+const servers: readonly ServerName[] = ['rxindi', 'indiserver', 'relay'];
 
 interface Scenario {
   readonly name: string;
   readonly mode: 'numbers' | 'blobs';
   readonly count: number;
   readonly clients: number;
-  /** Adds a client that stops reading once it has the definitions, and runs the server with `-m maxQueueMB`. */
+  /**
+   * Adds a client that stops reading once it has the definitions, and runs the
+   * server with `-m maxQueueMB`; the relay, which has no queue budget, sits it out.
+   */
   readonly stalled?: { readonly maxQueueMB: number };
 }
+
+/** The servers a scenario runs on. */
+const serversFor = (scenario: Scenario): readonly ServerName[] =>
+  scenario.stalled ? servers.filter((name) => name !== 'relay') : servers;
 
 const scenarios: readonly Scenario[] = [
   { name: 'numbers → 1 client', mode: 'numbers', count: 20_000, clients: 1 },
@@ -184,13 +197,19 @@ interface RunningServer {
   stop(): Promise<void>;
 }
 
-/** The command line; `nodeArgs` go to node before rxindi's script, `serverArgs` to either server. */
+/**
+ * The command line; `nodeArgs` go to node before rxindi's script, `serverArgs`
+ * to rxindi and indiserver (the relay takes none).
+ */
 function serverCommand(
   name: ServerName,
   port: number,
   nodeArgs: readonly string[],
   serverArgs: readonly string[],
 ): [string, string[]] {
+  if (name === 'relay') {
+    return [process.execPath, [relayPath, '--host', host, '-p', String(port), process.execPath, driverPath]];
+  }
   return name === 'rxindi'
     ? [
         process.execPath,
@@ -524,7 +543,10 @@ async function bestOf<T extends { readonly peakRss: number; readonly idleRss?: n
 const sum = (values: readonly number[]): number => values.reduce((total, value) => total + value, 0);
 const mb = (bytes: number): number => bytes / 1e6;
 
-function formatValue(value: number | string | undefined): string {
+/** A table cell: a figure, a text, undefined when every run failed, '—' when the server did not run. */
+type Cell = number | string | undefined;
+
+function formatValue(value: Cell): string {
   if (value === undefined) return 'failed';
   if (typeof value === 'string') return value;
   if (value >= 100) return Math.round(value).toLocaleString('en-US');
@@ -534,19 +556,36 @@ function formatValue(value: number | string | undefined): string {
 interface Row {
   readonly scenario: string;
   readonly metric: string;
-  readonly rxindi: number | string | undefined;
-  readonly indiserver: number | string | undefined;
+  readonly values: Record<ServerName, Cell>;
 }
 
 type Results<T> = Record<ServerName, T | undefined>;
 
+const noResults = <T>(): Results<T> => ({ rxindi: undefined, indiserver: undefined, relay: undefined });
+
+/** One row: `of` of each server's result among those that `ran`. */
+function row<T>(
+  scenario: string,
+  metric: string,
+  ran: readonly ServerName[],
+  results: Results<T>,
+  of: (result: T) => number | string,
+): Row {
+  const cell = (name: ServerName): Cell => {
+    if (!ran.includes(name)) return '—';
+    const result = results[name];
+    return result && of(result);
+  };
+  return {
+    scenario,
+    metric,
+    values: { rxindi: cell('rxindi'), indiserver: cell('indiserver'), relay: cell('relay') },
+  };
+}
+
 function floodRows(scenario: Scenario, results: Results<FloodResult>): Row[] {
-  const metric = (label: string, of: (result: FloodResult) => number | string): Row => ({
-    scenario: scenario.name,
-    metric: label,
-    rxindi: results.rxindi && of(results.rxindi),
-    indiserver: results.indiserver && of(results.indiserver),
-  });
+  const metric = (label: string, of: (result: FloodResult) => number | string): Row =>
+    row(scenario.name, label, serversFor(scenario), results, of);
   const rows = [
     metric('messages/s', (result) => result.messages / result.seconds),
     metric('MB/s', (result) => mb(result.bytes) / result.seconds),
@@ -568,12 +607,8 @@ function floodRows(scenario: Scenario, results: Results<FloodResult>): Row[] {
 }
 
 function latencyRows(results: Results<LatencyResult>): Row[] {
-  const metric = (label: string, of: (result: LatencyResult) => number): Row => ({
-    scenario: `round trip (${latencyRequests} requests)`,
-    metric: label,
-    rxindi: results.rxindi && of(results.rxindi),
-    indiserver: results.indiserver && of(results.indiserver),
-  });
+  const metric = (label: string, of: (result: LatencyResult) => number): Row =>
+    row(`round trip (${latencyRequests} requests)`, label, servers, results, of);
   return [
     metric('p50 ms', (result) => result.p50),
     metric('p99 ms', (result) => result.p99),
@@ -581,16 +616,27 @@ function latencyRows(results: Results<LatencyResult>): Row[] {
   ];
 }
 
+const ratio = (a: Cell, b: Cell): string =>
+  typeof a === 'number' && typeof b === 'number' ? (a / b).toFixed(2) : '—';
+
 function printTable(rows: readonly Row[]): void {
-  const header = ['scenario', 'metric', 'rxindi', 'indiserver', 'rxindi/indiserver'];
-  const cells = rows.map((row, i) => [
-    i > 0 && rows[i - 1]!.scenario === row.scenario ? '' : row.scenario,
-    row.metric,
-    formatValue(row.rxindi),
-    formatValue(row.indiserver),
-    typeof row.rxindi === 'number' && typeof row.indiserver === 'number'
-      ? (row.rxindi / row.indiserver).toFixed(2)
-      : '—',
+  const header = [
+    'scenario',
+    'metric',
+    'rxindi',
+    'indiserver',
+    'raw relay',
+    'rxindi/indiserver',
+    'rxindi/relay',
+  ];
+  const cells = rows.map(({ scenario, metric, values }, i) => [
+    i > 0 && rows[i - 1]!.scenario === scenario ? '' : scenario,
+    metric,
+    formatValue(values.rxindi),
+    formatValue(values.indiserver),
+    formatValue(values.relay),
+    ratio(values.rxindi, values.indiserver),
+    ratio(values.rxindi, values.relay),
   ]);
   const widths = header.map((title, column) =>
     Math.max(title.length, ...cells.map((cell) => cell[column]!.length)),
@@ -609,8 +655,8 @@ function printTable(rows: readonly Row[]): void {
 async function compare(selected: readonly Scenario[], latency: boolean, runs: number): Promise<void> {
   const rows: Row[] = [];
   for (const scenario of selected) {
-    const results: Results<FloodResult> = { rxindi: undefined, indiserver: undefined };
-    for (const name of servers) {
+    const results = noResults<FloodResult>();
+    for (const name of serversFor(scenario)) {
       const label = `${scenario.name}, ${name}`;
       const best = await bestOf(
         label,
@@ -630,7 +676,7 @@ async function compare(selected: readonly Scenario[], latency: boolean, runs: nu
     rows.push(...floodRows(scenario, results));
   }
   if (latency) {
-    const results: Results<LatencyResult> = { rxindi: undefined, indiserver: undefined };
+    const results = noResults<LatencyResult>();
     for (const name of servers) {
       results[name] = await bestOf(
         `round trip, ${name}`,
