@@ -37,7 +37,7 @@ export interface Channel {
  *
  * @example
  * ```ts
- * channel.events$.subscribe((event: ChannelEvent) => {
+ * driver.events$.subscribe((event: ChannelEvent) => {
  *   if (event.type === 'stderr') console.log(`${event.channel}: ${event.line}`);
  * });
  * ```

@@ -10,6 +10,7 @@ import { execFileSync } from 'node:child_process';
  *
  * @example
  * ```ts
+ * import { spawn } from 'node:child_process';
  * const pipes: DriverPipes = openDriverPipes();
  * const child = spawn('indi_simulator_ccd', { stdio: [pipes.childStdin, pipes.childStdout, 'inherit'] });
  * pipes.releaseChildEnds();
@@ -40,9 +41,11 @@ export interface DriverPipes {
  *
  * @example
  * ```ts
+ * import { spawn } from 'node:child_process';
  * const pipes = openDriverPipes();
- * execa('indi_simulator_ccd', [], { stdin: pipes.childStdin, stdout: pipes.childStdout });
- * pipes.releaseChildEnds();
+ * spawn('indi_simulator_ccd', [], { stdio: [pipes.childStdin, pipes.childStdout, 'inherit'] })
+ *   .once('spawn', () => pipes.releaseChildEnds());
+ * pipes.fromDriver.pipe(process.stdout);
  * ```
  */
 export function openDriverPipes(): DriverPipes {

@@ -46,6 +46,7 @@ function askForBlobs(): (message: IndiMessage) => readonly IndiMessage[] {
  *
  * @example
  * ```ts
+ * const server = new IndiServer({ port: 7624 });
  * server.addDriver(remoteChannel('dome-pi.local', 7624, { blobs: true }));
  * ```
  */

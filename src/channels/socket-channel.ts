@@ -40,7 +40,8 @@ export interface SocketChannelOptions {
  *
  * @example
  * ```ts
- * net.createServer((socket) => { const channel = socketChannel(socket); … });
+ * import { createServer } from 'node:net';
+ * createServer((socket) => socketChannel(socket).messages$.subscribe((message) => console.log(message.type)));
  * ```
  */
 export function socketChannel(socket: Socket, options: SocketChannelOptions = {}): Channel {

@@ -88,7 +88,7 @@ const behindBytes = 256 * 1024;
  *
  * @example
  * ```ts
- * const sink = socketSink(socket, { onOverflow: (bytes) => log(`${bytes} bytes behind`) });
+ * const sink = socketSink(socket, { onOverflow: (bytes) => console.warn(`client ${socket.remoteAddress}: ${bytes} bytes behind`) });
  * sink.next({ type: 'getProperties', version: '1.7' });
  * ```
  */

@@ -62,6 +62,7 @@ export interface ConnectIndiOptions {
  *
  * @example
  * ```ts
+ * import { readFileSync } from 'node:fs';
  * client.setBlob('Dome', 'SCRIPT', { FILE: { bytes: readFileSync('close.sh'), format: '.sh' } });
  * ```
  */

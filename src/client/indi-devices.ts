@@ -22,7 +22,7 @@ export type IndiDevices = ReadonlyMap<string, ReadonlyMap<string, DefVector>>;
  *
  * @example
  * ```ts
- * messages$.pipe(scan(nextIndiDevices, noDevices), startWith(noDevices));
+ * client.messages$.pipe(scan(nextIndiDevices, noDevices), startWith(noDevices));
  * ```
  */
 export const noDevices: IndiDevices = new Map();
@@ -47,7 +47,7 @@ function withDevice(
  *
  * @example
  * ```ts
- * const devices$ = messages$.pipe(scan(nextIndiDevices, noDevices));
+ * const devices$ = client.messages$.pipe(scan(nextIndiDevices, noDevices));
  * ```
  */
 export function nextIndiDevices(devices: IndiDevices, message: IndiMessage): IndiDevices {

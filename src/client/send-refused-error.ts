@@ -5,7 +5,11 @@ import type { RequestRefusal, RequestRule } from '../protocol/check-new-vector.j
  *
  * @example
  * ```ts
- * if (error instanceof SendRefusedError && error.rule === 'notDefined') client.getProperties(error.device);
+ * try {
+ *   client.setSwitch('Telescope Simulator', 'CONNECTION', { CONNECT: 'On' });
+ * } catch (error) {
+ *   if (error instanceof SendRefusedError && error.rule === 'notDefined') client.getProperties(error.device);
+ * }
  * ```
  */
 export type SendRule = RequestRule | 'notDefined';

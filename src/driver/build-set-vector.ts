@@ -23,7 +23,7 @@ export interface NumberRange {
  *
  * @example
  * ```ts
- * driver.set('Focuser', 'ABS_FOCUS_POSITION', { FOCUS_ABSOLUTE_POSITION: 100 }, { state: 'Busy', ranges: { FOCUS_ABSOLUTE_POSITION: { max: 5000 } } });
+ * driver.set('Telescope Simulator', 'EQUATORIAL_EOD_COORD', { DEC: 20 }, { state: 'Busy', ranges: { DEC: { min: -30, max: 30 } } });
  * ```
  */
 export interface SetOptions<V extends VectorDefinition = VectorDefinition> {

@@ -44,7 +44,7 @@ export interface DeviceDefinition<
  *
  * @example
  * ```ts
- * const mount = defineDevice('Mount', {
+ * const mount = defineDevice('Telescope Simulator', {
  *   CONNECTION: switchVector({ rule: 'OneOfMany', members: { CONNECT: {}, DISCONNECT: { value: 'On' } } }),
  *   EQUATORIAL_EOD_COORD: numberVector({
  *     members: { RA: { format: '%010.6m', min: 0, max: 24 }, DEC: { format: '%010.6m', min: -90, max: 90 } },

@@ -84,8 +84,8 @@ export interface SnoopOptions {
  *
  * @example
  * ```ts
- * function telescopeDriver(): IndiDriver<typeof telescope> {
- *   const driver = indiDriver([telescope]);
+ * function telescopeDriver(): IndiDriver<typeof mount> {
+ *   const driver = indiDriver([mount]);
  *   driver.handle('Telescope Simulator', 'EQUATORIAL_EOD_COORD', ({ values }) => {
  *     const target = { ...driver.values('Telescope Simulator', 'EQUATORIAL_EOD_COORD'), ...values };
  *     driver.set('Telescope Simulator', 'EQUATORIAL_EOD_COORD', target, { state: 'Ok' });
@@ -198,8 +198,8 @@ const errorText = (error: unknown): string => (error instanceof Error ? error.me
  * @example
  * ```ts
  * const driver = indiDriver([mount]);
- * driver.handle('Mount', 'CONNECTION', (request) => {
- *   driver.set('Mount', 'CONNECTION', request.values, { state: 'Ok' });
+ * driver.handle('Telescope Simulator', 'CONNECTION', (request) => {
+ *   driver.set('Telescope Simulator', 'CONNECTION', request.values, { state: 'Ok' });
  * });
  * serve({ channels$: of(driver) }).subscribe();
  * ```

@@ -7,6 +7,7 @@ import type { MemberName, VectorDefinition } from './vector-definition.js';
  *
  * @example
  * ```ts
+ * const eqCoordinates = mount.vectors.EQUATORIAL_EOD_COORD;
  * const dec: MemberChanges<typeof eqCoordinates> = { label: 'Dec', format: '%9.4f', min: -30, max: 30 };
  * ```
  */
@@ -27,6 +28,7 @@ export type MemberChanges<V extends VectorDefinition> = V extends { readonly kin
  *
  * @example
  * ```ts
+ * const eqCoordinates = mount.vectors.EQUATORIAL_EOD_COORD;
  * const changes: VectorChanges<typeof eqCoordinates> = { label: 'Target', members: { DEC: { format: '%9.4f' } } };
  * ```
  */

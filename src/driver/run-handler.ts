@@ -11,12 +11,15 @@ const isPromiseLike = (value: unknown): value is PromiseLike<unknown> =>
  *
  * @example
  * ```ts
- * const onExposure: RequestHandler<VectorRequest<typeof exposure>> = async ({ values }) => {
- *   driver.set('CCD Simulator', 'CCD_EXPOSURE', values, { state: 'Busy' });
+ * const ccd = defineDevice('CCD Simulator', { CCD_EXPOSURE: numberVector({ members: { CCD_EXPOSURE_VALUE: { min: 0, max: 3600 } } }) });
+ * const camera = indiDriver([ccd]);
+ * const expose = (seconds: number) => new Promise((done) => setTimeout(done, seconds * 1000));
+ * const onExposure: RequestHandler<VectorRequest<typeof ccd.vectors.CCD_EXPOSURE>> = async ({ values }) => {
+ *   camera.set('CCD Simulator', 'CCD_EXPOSURE', values, { state: 'Busy' });
  *   await expose(values.CCD_EXPOSURE_VALUE ?? 1); // a rejection turns into a message to clients
- *   driver.set('CCD Simulator', 'CCD_EXPOSURE', { CCD_EXPOSURE_VALUE: 0 }, { state: 'Ok' });
+ *   camera.set('CCD Simulator', 'CCD_EXPOSURE', { CCD_EXPOSURE_VALUE: 0 }, { state: 'Ok' });
  * };
- * driver.handle('CCD Simulator', 'CCD_EXPOSURE', onExposure);
+ * camera.handle('CCD Simulator', 'CCD_EXPOSURE', onExposure);
  * ```
  */
 export type RequestHandler<R> = (request: R) => unknown;

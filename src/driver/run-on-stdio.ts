@@ -14,6 +14,7 @@ import type { IndiDriver } from './indi-driver.js';
  *
  * @example
  * ```ts
+ * import { PassThrough } from 'node:stream';
  * const toDriver = new PassThrough();
  * const fromDriver = new PassThrough();
  * const problems: string[] = [];
@@ -61,7 +62,7 @@ function describe(event: DriverEvent): string {
  * ```ts
  * // my-driver.ts, run by indiserver as `indiserver ./my-driver.sh`
  * const driver = indiDriver([mount]);
- * driver.handle('Mount', 'CONNECTION', (request) => driver.set('Mount', 'CONNECTION', request.values, { state: 'Ok' }));
+ * driver.handle('Telescope Simulator', 'CONNECTION', (request) => driver.set('Telescope Simulator', 'CONNECTION', request.values, { state: 'Ok' }));
  * void runOnStdio(driver);
  * ```
  */

@@ -4,7 +4,12 @@
  *
  * @example
  * ```ts
- * try { driver.set('Mount', 'NOPE', {}); } catch (error) { if (error instanceof UnknownPropertyError) console.error(error.message); }
+ * const untyped = indiDriver<DeviceDefinition>([mount]); // names are then checked at the call, not by the compiler
+ * try {
+ *   untyped.set('Telescope Simulator', 'TELESCOPE_PARK', { PARK: 'On' });
+ * } catch (error) {
+ *   if (error instanceof UnknownPropertyError) console.error(error.message);
+ * }
  * ```
  */
 export class UnknownPropertyError extends Error {

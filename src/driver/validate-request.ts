@@ -7,8 +7,10 @@ import type { VectorRequest } from './vector-request.js';
  *
  * @example
  * ```ts
- * const check: RequestCheck = validateRequest(def, request);
- * if (check.ok) console.log(check.request.values);
+ * const onRequest = (def: DefVector, request: NewVector) => {
+ *   const check: RequestCheck = validateRequest(def, request);
+ *   if (check.ok) console.log(check.request.values);
+ * };
  * ```
  */
 export type RequestCheck =
@@ -21,7 +23,11 @@ export type RequestCheck =
  *
  * @example
  * ```ts
- * validateRequest(connectionDef, { type: 'newSwitchVector', device: 'Mount', name: 'CONNECTION', members: [{ name: 'CONNECT', value: 'Off' }] });
+ * const connection: DefSwitchVector = {
+ *   type: 'defSwitchVector', device: 'Telescope Simulator', name: 'CONNECTION', state: 'Idle', perm: 'rw', rule: 'OneOfMany',
+ *   members: [{ name: 'CONNECT', value: 'Off' }, { name: 'DISCONNECT', value: 'On' }],
+ * };
+ * validateRequest(connection, { type: 'newSwitchVector', device: 'Telescope Simulator', name: 'CONNECTION', members: [{ name: 'CONNECT', value: 'Off' }] });
  * // { ok: false, rule: 'switchRule', reason: 'OneOfMany needs exactly one switch On, the request leaves 0 On' }
  * ```
  */

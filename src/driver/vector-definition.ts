@@ -49,6 +49,7 @@ export interface WritableVectorOptions extends VectorOptions {
  *
  * @example
  * ```ts
+ * const connection = switchVector({ rule: 'OneOfMany', members: { CONNECT: {}, DISCONNECT: { value: 'On' } } });
  * const vectors: Record<string, VectorDefinition> = { CONNECTION: connection };
  * ```
  */
@@ -76,7 +77,8 @@ export type VectorKind = VectorDefinition['kind'];
  *
  * @example
  * ```ts
- * const image: BlobValue = { bytes: fits, format: '.fits' };
+ * import { readFileSync } from 'node:fs';
+ * const image: BlobValue = { bytes: readFileSync('m42.fits'), format: '.fits' };
  * ```
  */
 export interface BlobValue {
@@ -132,6 +134,7 @@ export interface ReceivedValues extends Omit<SentValues, 'blob'> {
  *
  * @example
  * ```ts
+ * const eqCoordinates = mount.vectors.EQUATORIAL_EOD_COORD;
  * type Coordinates = MemberName<typeof eqCoordinates>; // 'RA' | 'DEC'
  * ```
  */
@@ -143,6 +146,7 @@ export type MemberName<V extends VectorDefinition> = keyof V['members'] & string
  *
  * @example
  * ```ts
+ * const eqCoordinates = mount.vectors.EQUATORIAL_EOD_COORD;
  * const target: VectorValues<typeof eqCoordinates> = { RA: 5.5, DEC: -5.4 };
  * ```
  */
@@ -155,6 +159,7 @@ export type VectorValues<V extends VectorDefinition> = {
  *
  * @example
  * ```ts
+ * const eqCoordinates = mount.vectors.EQUATORIAL_EOD_COORD;
  * const asked: Partial<RequestValues<typeof eqCoordinates>> = { RA: 5.5 };
  * ```
  */
@@ -169,7 +174,8 @@ export type RequestValues<V extends VectorDefinition> = {
  *
  * @example
  * ```ts
- * const now: CurrentValues<typeof eqCoordinates> = driver.values('Mount', 'EQUATORIAL_EOD_COORD'); // { RA: 5.5, DEC: -5.4 }
+ * const eqCoordinates = mount.vectors.EQUATORIAL_EOD_COORD;
+ * const now: CurrentValues<typeof eqCoordinates> = driver.values('Telescope Simulator', 'EQUATORIAL_EOD_COORD'); // { RA: 5.5, DEC: -5.4 }
  * ```
  */
 export type CurrentValues<V extends VectorDefinition> = V extends { readonly kind: 'blob' }

@@ -7,7 +7,8 @@ import type { VectorRequest } from './vector-request.js';
  *
  * @example
  * ```ts
- * type Mount = Named<typeof mount | typeof focuser, 'Mount'>; // typeof mount
+ * const focuser = defineDevice('Focuser', { ABS_FOCUS_POSITION: numberVector({ members: { FOCUS_ABSOLUTE_POSITION: { min: 0, max: 5000 } } }) });
+ * type Mount = Named<typeof mount | typeof focuser, 'Telescope Simulator'>; // typeof mount
  * ```
  */
 export type Named<D extends DeviceDefinition, N extends string> = D extends { readonly name: infer Name }
@@ -20,7 +21,7 @@ export type Named<D extends DeviceDefinition, N extends string> = D extends { re
  *
  * @example
  * ```ts
- * type MountVectors = VectorNameOf<typeof mount, 'Mount'>; // 'CONNECTION' | 'EQUATORIAL_EOD_COORD' | …
+ * type MountVectors = VectorNameOf<typeof mount, 'Telescope Simulator'>; // 'CONNECTION' | 'EQUATORIAL_EOD_COORD' | …
  * ```
  */
 export type VectorNameOf<D extends DeviceDefinition, N extends D['name']> = keyof Named<D, N>['vectors'] &
@@ -30,7 +31,7 @@ export type VectorNameOf<D extends DeviceDefinition, N extends D['name']> = keyo
  *
  * @example
  * ```ts
- * type Coordinates = VectorOf<typeof mount, 'Mount', 'EQUATORIAL_EOD_COORD'>; // NumberVectorDefinition<'RA' | 'DEC'>
+ * type Coordinates = VectorOf<typeof mount, 'Telescope Simulator', 'EQUATORIAL_EOD_COORD'>; // NumberVectorDefinition<'RA' | 'DEC'>
  * ```
  */
 export type VectorOf<D extends DeviceDefinition, N extends D['name'], V extends VectorNameOf<D, N>> = Extract<
@@ -42,7 +43,7 @@ export type VectorOf<D extends DeviceDefinition, N extends D['name'], V extends 
  *
  * @example
  * ```ts
- * driver.requests('Mount').subscribe((request: DeviceRequest<typeof mount, 'Mount'>) => {
+ * driver.requests('Telescope Simulator').subscribe((request: DeviceRequest<typeof mount, 'Telescope Simulator'>) => {
  *   if (request.name === 'EQUATORIAL_EOD_COORD') console.log(request.values.RA);
  * });
  * ```

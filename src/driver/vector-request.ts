@@ -8,7 +8,8 @@ import type { RequestValues, VectorDefinition } from './vector-definition.js';
  *
  * @example
  * ```ts
- * driver.requests('Mount', 'EQUATORIAL_EOD_COORD').subscribe((request: VectorRequest<typeof eqCoordinates>) => {
+ * const eqCoordinates = mount.vectors.EQUATORIAL_EOD_COORD;
+ * driver.requests('Telescope Simulator', 'EQUATORIAL_EOD_COORD').subscribe((request: VectorRequest<typeof eqCoordinates>) => {
  *   const ra = request.values.RA; // number | undefined
  * });
  * ```

@@ -38,7 +38,11 @@ const withNumber = (member: DefNumber, update: OneNumber): DefNumber => ({
  *
  * @example
  * ```ts
- * applySetVector(connectionDef, { type: 'setSwitchVector', device: 'Mount', name: 'CONNECTION', state: 'Ok', members: [{ name: 'CONNECT', value: 'On' }] });
+ * const connection: DefSwitchVector = {
+ *   type: 'defSwitchVector', device: 'Telescope Simulator', name: 'CONNECTION', state: 'Idle', perm: 'rw', rule: 'OneOfMany',
+ *   members: [{ name: 'CONNECT', value: 'Off' }, { name: 'DISCONNECT', value: 'On' }],
+ * };
+ * applySetVector(connection, { type: 'setSwitchVector', device: 'Telescope Simulator', name: 'CONNECTION', state: 'Ok', members: [{ name: 'CONNECT', value: 'On' }] });
  * ```
  */
 export function applySetVector(def: DefVector, set: SetVector): DefVector {

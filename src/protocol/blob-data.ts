@@ -4,7 +4,7 @@
  *
  * @example
  * ```ts
- * const fits = decodeBlob(message.members[0].value);
+ * const fitsOf = (message: SetBlobVector) => message.members.map((member) => decodeBlob(member.value));
  * ```
  */
 export function decodeBlob(base64: string): Uint8Array {
@@ -17,6 +17,7 @@ export function decodeBlob(base64: string): Uint8Array {
  *
  * @example
  * ```ts
+ * const image = new Uint8Array(2880); // one FITS block
  * const member = { name: 'CCD1', size: image.length, format: '.fits', value: encodeBlob(image) };
  * ```
  */

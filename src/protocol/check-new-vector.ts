@@ -15,7 +15,7 @@ import { numberText } from './serialize-indi.js';
  *
  * @example
  * ```ts
- * const kind: IndiVectorKind = vectorKind(def); // 'number' for a defNumberVector
+ * const kindOf = (def: DefVector): IndiVectorKind => vectorKind(def); // 'number' for a defNumberVector
  * ```
  */
 export type IndiVectorKind = 'text' | 'number' | 'switch' | 'light' | 'blob';
@@ -25,7 +25,9 @@ export type IndiVectorKind = 'text' | 'number' | 'switch' | 'light' | 'blob';
  *
  * @example
  * ```ts
- * if (!checked.ok && checked.rule === 'outOfRange') console.error(`${checked.member} is out of range`);
+ * const report = (checked: NewVectorCheck) => {
+ *   if (!checked.ok && checked.rule === 'outOfRange') console.error(`${checked.member} is out of range`);
+ * };
  * ```
  */
 export type RequestRule =
@@ -72,8 +74,10 @@ export interface DecodedBlob {
  *
  * @example
  * ```ts
- * const checked: NewVectorCheck = checkNewVector(def, request);
- * if (!checked.ok) console.error(checked.reason);
+ * const refuseBadRequests = (def: DefVector, request: NewVector) => {
+ *   const checked: NewVectorCheck = checkNewVector(def, request);
+ *   if (!checked.ok) console.error(`${request.device}.${request.name} refused: ${checked.reason}`);
+ * };
  * ```
  */
 export type NewVectorCheck =
@@ -170,7 +174,11 @@ function decoded(blob: OneBlob): DecodedBlob | RequestRefusal {
  *
  * @example
  * ```ts
- * checkNewVector(connectionDef, { type: 'newSwitchVector', device: 'Mount', name: 'CONNECTION', members: [{ name: 'CONNECT', value: 'Off' }] });
+ * const connection: DefSwitchVector = {
+ *   type: 'defSwitchVector', device: 'Telescope Simulator', name: 'CONNECTION', state: 'Idle', perm: 'rw', rule: 'OneOfMany',
+ *   members: [{ name: 'CONNECT', value: 'Off' }, { name: 'DISCONNECT', value: 'On' }],
+ * };
+ * checkNewVector(connection, { type: 'newSwitchVector', device: 'Telescope Simulator', name: 'CONNECTION', members: [{ name: 'CONNECT', value: 'Off' }] });
  * // { ok: false, rule: 'switchRule', reason: 'OneOfMany needs exactly one switch On, the request leaves 0 On' }
  * ```
  */

@@ -12,7 +12,7 @@ const encoded = new WeakMap<IndiMessage, Uint8Array>();
  *
  * @example
  * ```ts
- * socket.write(encodeIndi(message));
+ * socket.write(encodeIndi({ type: 'getProperties', version: '1.7' }));
  * ```
  */
 export function encodeIndi(message: IndiMessage): Uint8Array {

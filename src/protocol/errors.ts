@@ -25,7 +25,7 @@ export type IndiProtocolErrorReason =
  *
  * @example
  * ```ts
- * bytes$.pipe(parseIndi({ onProblem: (e) => log(`${e.reason} at byte ${e.offset}: ${e.message}`) }));
+ * streamBytes(socket).pipe(parseIndi({ onProblem: (e) => console.warn(`${e.reason} at byte ${e.offset}: ${e.message}`) }));
  * ```
  */
 export class IndiProtocolError extends Error {

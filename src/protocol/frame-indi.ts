@@ -8,7 +8,7 @@ import { IndiProtocolError, excerptOf } from './errors.js';
  *
  * @example
  * ```ts
- * bytes$.pipe(frameIndi()).subscribe((frame: IndiFrame) => console.log(`element at byte ${frame.offset}`));
+ * streamBytes(socket).pipe(frameIndi()).subscribe((frame: IndiFrame) => console.log(`element at byte ${frame.offset}`));
  * ```
  */
 export interface IndiFrame {
@@ -25,7 +25,7 @@ export interface IndiFrame {
  * @example
  * ```ts
  * const options: FrameIndiOptions = { maxMessageBytes: 64 * 1024 * 1024, onProblem: (problem) => console.warn(problem.message) };
- * bytes$.pipe(frameIndi(options));
+ * streamBytes(socket).pipe(frameIndi(options));
  * ```
  */
 export interface FrameIndiOptions {
@@ -59,7 +59,7 @@ const isSpace = (byte: number | undefined): boolean =>
  *
  * @example
  * ```ts
- * socketBytes$.pipe(frameIndi()).subscribe((frame) => console.log(frame.bytes.length));
+ * streamBytes(socket).pipe(frameIndi()).subscribe((frame) => console.log(frame.bytes.length));
  * ```
  */
 export function frameIndi(options: FrameIndiOptions = {}): OperatorFunction<Uint8Array | string, IndiFrame> {

@@ -587,7 +587,7 @@ export interface PingReply {
  *
  * @example
  * ```ts
- * const definitions$ = messages$.pipe(filter(isDefVector));
+ * const definitions$ = client.messages$.pipe(filter(isDefVector));
  * ```
  */
 export type DefVector = DefTextVector | DefNumberVector | DefSwitchVector | DefLightVector | DefBlobVector;
@@ -596,7 +596,7 @@ export type DefVector = DefTextVector | DefNumberVector | DefSwitchVector | DefL
  *
  * @example
  * ```ts
- * const updates$ = messages$.pipe(filter(isSetVector));
+ * const updates$ = client.messages$.pipe(filter(isSetVector));
  * ```
  */
 export type SetVector = SetTextVector | SetNumberVector | SetSwitchVector | SetLightVector | SetBlobVector;
@@ -606,7 +606,7 @@ export type SetVector = SetTextVector | SetNumberVector | SetSwitchVector | SetL
  *
  * @example
  * ```ts
- * const requests$ = clientMessages$.pipe(filter(isNewVector));
+ * const requests$ = socketChannel(socket).messages$.pipe(filter(isNewVector));
  * ```
  */
 export type NewVector = NewTextVector | NewNumberVector | NewSwitchVector | NewBlobVector;
@@ -704,7 +704,7 @@ export function isDefVector(message: IndiMessage): message is DefVector {
  *
  * @example
  * ```ts
- * messages$.pipe(filter(isSetVector));
+ * driver.messages$.pipe(filter(isSetVector));
  * ```
  */
 export function isSetVector(message: IndiMessage): message is SetVector {
@@ -716,7 +716,7 @@ export function isSetVector(message: IndiMessage): message is SetVector {
  *
  * @example
  * ```ts
- * clientMessages$.pipe(filter(isNewVector));
+ * socketChannel(socket).messages$.pipe(filter(isNewVector));
  * ```
  */
 export function isNewVector(message: IndiMessage): message is NewVector {

@@ -65,7 +65,7 @@ export function originalLine(message: IndiMessage): Uint8Array | undefined {
  *
  * @example
  * ```ts
- * const bytes = originalText(message) ?? Buffer.from(serializeIndi(message));
+ * const forward = (message: IndiMessage) => socket.write(originalText(message) ?? serializeIndi(message));
  * ```
  */
 export function originalText(message: IndiMessage): Uint8Array | undefined {

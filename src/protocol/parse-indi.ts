@@ -10,7 +10,7 @@ import type { IndiMessage } from './messages.js';
  * @example
  * ```ts
  * const options: ParseIndiOptions = { maxMessageBytes: 16 * 1024 * 1024, onProblem: (problem) => console.warn(problem.message) };
- * bytes$.pipe(parseIndi(options));
+ * streamBytes(socket).pipe(parseIndi(options));
  * ```
  */
 export type ParseIndiOptions = FrameIndiOptions;
@@ -28,7 +28,7 @@ export type ParseIndiOptions = FrameIndiOptions;
  *
  * @example
  * ```ts
- * fromSocket$.pipe(
+ * streamBytes(socket).pipe(
  *   parseIndi({ onProblem: (problem) => console.warn(problem.message) }),
  * ).subscribe((message) => console.log(message.type));
  * ```

@@ -50,6 +50,7 @@ export function enableBlob(
  *
  * @example
  * ```ts
+ * const kstarsImages = enableBlob(neverBlobs, 'CCD Simulator', 'CCD1', 'Only');
  * blobModeFor(kstarsImages, 'CCD Simulator', 'CCD1'); // 'Only'
  * ```
  */

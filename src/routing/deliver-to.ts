@@ -12,7 +12,9 @@ import type { ChannelRef } from './traffic.js';
  *
  * @example
  * ```ts
- * routed$.pipe(deliverTo(client, cache)).subscribe(client.sink);
+ * const kstars = socketChannel(socket);
+ * const cache = new DeviceCache();
+ * traffic$.pipe(routeTraffic(), tap((routed) => cache.learn(routed)), deliverTo(kstars, cache)).subscribe(kstars.sink);
  * ```
  */
 export function deliverTo(target: ChannelRef, cache?: DeviceCache): OperatorFunction<Routed, IndiMessage> {

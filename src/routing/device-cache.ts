@@ -24,7 +24,7 @@ interface CachedDevice {
  * @example
  * ```ts
  * const cache = new DeviceCache();
- * routed$.pipe(tap((routed) => cache.learn(routed)));
+ * traffic$.pipe(routeTraffic(), tap((routed) => cache.learn(routed)));
  * ```
  */
 export class DeviceCache {

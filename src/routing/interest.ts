@@ -61,6 +61,7 @@ export function addInterest(interest: Interest, device: string | undefined, name
  *
  * @example
  * ```ts
+ * const snoop = addInterest(noInterest, 'Telescope Simulator', 'EQUATORIAL_EOD_COORD');
  * isInterested(snoop, 'Telescope Simulator', 'EQUATORIAL_EOD_COORD'); // true
  * ```
  */

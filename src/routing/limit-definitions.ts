@@ -57,7 +57,7 @@ export const defaultDefinitionLimits: DefinitionLimits = { maxDevices: 1000, max
  *
  * @example
  * ```ts
- * driver.messages$.pipe(limitDefinitions({ maxDevices: 10, maxProperties: 500 }, (refusal) => log(refusal)));
+ * driver.messages$.pipe(limitDefinitions({ maxDevices: 10, maxProperties: 500 }, (refusal) => console.warn(refusal)));
  * ```
  */
 export function limitDefinitions(

@@ -11,7 +11,8 @@ import type { ChannelRef, TrafficEvent } from './traffic.js';
  *
  * @example
  * ```ts
- * const toClient = ({ state, event }: Routed) => routeTo(state, event, client);
+ * const kstars: ChannelRef = { id: '127.0.0.1:5000', kind: 'client' };
+ * const toKstars = ({ state, event }: Routed) => routeTo(state, event, kstars);
  * ```
  */
 export interface Routed {
@@ -119,7 +120,8 @@ function answerToSender(message: IndiMessage, from: ChannelRef): IndiMessage | u
  *
  * @example
  * ```ts
- * routed$.pipe(map(({ state, event }) => routeTo(state, event, client)), filter(Boolean));
+ * const kstars: ChannelRef = { id: '127.0.0.1:5000', kind: 'client' };
+ * traffic$.pipe(routeTraffic(), map(({ state, event }) => routeTo(state, event, kstars)), filter(Boolean));
  * ```
  */
 export function routeTo(

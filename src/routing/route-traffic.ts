@@ -9,7 +9,7 @@ import type { TrafficEvent } from './traffic.js';
  *
  * @example
  * ```ts
- * routed$.subscribe(({ event, next }: RoutedStep) => console.log(event.type, next.owners.size, 'devices'));
+ * traffic$.pipe(routeTraffic()).subscribe(({ event, next }: RoutedStep) => console.log(event.type, next.owners.size, 'devices'));
  * ```
  */
 export interface RoutedStep extends Routed {

@@ -45,7 +45,8 @@ export const emptyRoutingState: RoutingState = {
  *
  * @example
  * ```ts
- * speaksForDevices(state, { id: '127.0.0.1:5000', kind: 'client' }); // true once it sent getProperties device='*'
+ * const state$ = traffic$.pipe(scan(nextRoutingState, emptyRoutingState));
+ * state$.pipe(map((state) => speaksForDevices(state, { id: '127.0.0.1:5000', kind: 'client' }))); // true once it sent getProperties device='*'
  * ```
  */
 export function speaksForDevices(state: RoutingState, channel: ChannelRef): boolean {
@@ -59,7 +60,8 @@ export function speaksForDevices(state: RoutingState, channel: ChannelRef): bool
  *
  * @example
  * ```ts
- * isOwnerOf(state, driver, 'Telescope Simulator');
+ * const state$ = traffic$.pipe(scan(nextRoutingState, emptyRoutingState));
+ * state$.pipe(map((state) => isOwnerOf(state, driver, 'Telescope Simulator')));
  * ```
  */
 export function isOwnerOf(state: RoutingState, from: ChannelRef, device: string): boolean {

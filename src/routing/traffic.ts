@@ -104,7 +104,8 @@ export function isReply(item: IndiMessage | Reply): item is Reply {
  *
  * @example
  * ```ts
- * const traffic$ = merge(client.messages$.pipe(readOnly(ref), tagTraffic(ref)), ...others);
+ * const kstars = socketChannel(socket);
+ * const traffic$ = merge(kstars.messages$.pipe(tagTraffic(kstars)), driver.messages$.pipe(tagTraffic(driver)));
  * ```
  */
 export function tagTraffic(from: ChannelRef): OperatorFunction<IndiMessage | Reply, TrafficEvent> {

@@ -41,7 +41,7 @@ function nextClients(clients: Clients, event: ServerEvent): Clients {
  *
  * @example
  * ```ts
- * const behind$ = serve(options).pipe(share()).pipe(backpressure());
+ * const behind$ = serve({ drivers: ['indi_simulator_ccd'] }).pipe(share()).pipe(backpressure());
  * interval(100).pipe(withLatestFrom(behind$.pipe(startWith(false))), filter(([, behind]) => !behind));
  * ```
  */

@@ -56,6 +56,7 @@ export interface IndiServerOptions extends Pick<
  *
  * @example
  * ```ts
+ * const server = new IndiServer({ drivers: ['indi_simulator_telescope'] });
  * server.traffic$.subscribe(({ channel, direction, message }: TrafficRecord) =>
  *   console.log(`${direction === 'in' ? '<-' : '->'} ${channel} ${message.type}`),
  * );

@@ -8,7 +8,7 @@ import { serve, type ServeOptions, type ServerEvent } from './serve.js';
  *
  * @example
  * ```ts
- * listenDriver(indiDriver([thermostat]), { port: 7624 }).subscribe();
+ * listenDriver(indiDriver([mount]), { port: 7624 }).subscribe();
  * ```
  */
 export function listenDriver(

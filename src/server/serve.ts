@@ -82,7 +82,7 @@ export type DriverCommand =
  *   port: 7624,
  *   maxConnections: 5,
  *   drivers: ['indi_simulator_telescope', 'indi_simulator_ccd'],
- *   channels$: of(indiDriver([focuser])),
+ *   channels$: of(indiDriver([mount])),
  *   stop$: fromEvent(process, 'SIGINT'),
  * };
  * serve(options).subscribe();
