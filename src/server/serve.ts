@@ -30,7 +30,9 @@ import type { Channel, ChannelEvent } from '../channels/channel.js';
 import { listenTcp, type ListenEvent } from '../channels/listen-tcp.js';
 import { processChannel } from '../channels/process-channel.js';
 import { refuseSocket, socketChannel } from '../channels/socket-channel.js';
-import { isDefVector, type IndiMessage } from '../protocol/messages.js';
+import { IndiProtocolError } from '../protocol/errors.js';
+import { isDefVector, type IndiMessage, type Message } from '../protocol/messages.js';
+import { indiTimestamp } from '../protocol/timestamp.js';
 import type { ParseIndiOptions } from '../protocol/parse-indi.js';
 import { conflate, conflationKey } from '../routing/conflate.js';
 import { deliverTo } from '../routing/deliver-to.js';
@@ -196,6 +198,15 @@ export function parseLimits(options: Pick<ServeOptions, 'maxMessageBytes' | 'max
   };
 }
 
+/** The INDI `message` a client gets before it is closed for input that cannot be read. */
+function unreadable(error: IndiProtocolError): Message {
+  return {
+    type: 'message',
+    timestamp: indiTimestamp(),
+    message: `rxindi: closing this connection: what it sent is not INDI XML: ${error.message}`,
+  };
+}
+
 function driverChannel(driver: DriverCommand, options: ServeOptions): Channel {
   const { command, args = [], id } = typeof driver === 'string' ? { command: driver } : driver;
   return processChannel(command, args, {
@@ -324,7 +335,11 @@ export function serve(options: ServeOptions = {}): Observable<ServerEvent> {
           tagTraffic(ref),
           catchError((error: unknown) => {
             failure = error instanceof Error ? error : new Error(String(error));
-            return EMPTY;
+            // A client whose input cannot be read is told why before it is
+            // closed (indiserver closes it without a word).
+            return ref.kind === 'client' && error instanceof IndiProtocolError
+              ? of<TrafficEvent>({ type: 'reply', to: ref, message: unreadable(error) })
+              : EMPTY;
           }),
           takeUntil(closing$),
         ),

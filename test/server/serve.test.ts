@@ -182,6 +182,13 @@ describe('serve: bad input from one client', () => {
     bad.send('</notOpen><pingRequest uid="never"/>');
     expect(await bad.waitForEnd()).toEqual({ type: 'end' });
     expect(bad.received((message) => message.type === 'pingReply')).toEqual([]);
+    // It is told why, in the last thing it receives.
+    expect(bad.messages.at(-1)).toEqual({
+      type: 'message',
+      timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/) as unknown,
+      message:
+        'rxindi: closing this connection: what it sent is not INDI XML: a closing tag without an opening tag (byte 31, near "</notOpen><pingRequest uid=\\"never\\"/>")',
+    });
     const gone = await waitUntil('the bad client to be disconnected', () =>
       served.events.find((event) => event.type === 'disconnected' && event.channel === idOf(bad)),
     );
