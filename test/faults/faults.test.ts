@@ -325,6 +325,7 @@ describe('client faults', () => {
     // A reset seen by a write (EPIPE) or a read (ECONNRESET).
     await cli.waitForStderr(
       logLine(`Client ${literal(quitter.id)}: closed: (write|read) (EPIPE|ECONNRESET)`),
+      { timeout: 15_000 },
     );
     expect(pidRunning(cli.pid)).toBe(true);
   });
