@@ -173,7 +173,9 @@ describe('indi_setprop and indi_getprop through rxindi', () => {
         const values = await getprop(port, coords, 1);
         const sample = { ra: Number(values.get(coords[0]!)), dec: Number(values.get(coords[1]!)) };
         samples.push(sample);
-        return Math.abs(sample.ra - 3) < 0.1 && Math.abs(sample.dec - 60) < 0.1;
+        // Where the simulator's RA settles depends on the time of day (seen
+        // 0.17 h off at DEC 80 late in the evening): a loose RA bound, a tight DEC one.
+        return Math.abs(sample.ra - 3) < 0.5 && Math.abs(sample.dec - 60) < 0.1;
       },
       { timeout: 15_000, interval: 100 },
     );
