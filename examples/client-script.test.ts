@@ -14,7 +14,7 @@ import {
   run,
   startCli,
 } from '../test/helpers/processes.js';
-import { getprop } from './support/start-example.js';
+import { getprop } from '../test/helpers/indi-tools.js';
 
 let port = 0;
 

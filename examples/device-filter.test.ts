@@ -12,13 +12,8 @@ import type { IndiMessage, Message, SetSwitchVector } from '../src/index.js';
 import { RawIndiClient } from '../test/helpers/indi-client.js';
 import { killAllProcesses, removeTempDirs, repoRoot, run } from '../test/helpers/processes.js';
 import { waitUntil } from '../test/helpers/wait-until.js';
-import {
-  getprop,
-  setprop,
-  startExample,
-  startIndiserver,
-  type RunningExample,
-} from './support/start-example.js';
+import { getprop, setprop } from '../test/helpers/indi-tools.js';
+import { startExample, startIndiserver, type RunningExample } from './support/start-example.js';
 
 const SCOPE = 'Telescope Simulator';
 const FOCUS = 'Focuser Simulator';

@@ -6,14 +6,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { killAllProcesses, removeTempDirs } from '../test/helpers/processes.js';
 import { pidRunning, waitUntil } from '../test/helpers/wait-until.js';
-import {
-  getprop,
-  runExample,
-  setprop,
-  startExample,
-  stopExample,
-  takenPort,
-} from './support/start-example.js';
+import { getprop, setprop } from '../test/helpers/indi-tools.js';
+import { runExample, startExample, stopExample, takenPort } from './support/start-example.js';
 
 afterEach(async () => {
   await killAllProcesses();

@@ -9,7 +9,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { IndiMessage, Message, SetSwitchVector } from '../src/index.js';
 import { RawIndiClient } from '../test/helpers/indi-client.js';
 import { killAllProcesses, removeTempDirs } from '../test/helpers/processes.js';
-import { getprop, setprop, startExample, startIndiserver } from './support/start-example.js';
+import { getprop, setprop } from '../test/helpers/indi-tools.js';
+import { startExample, startIndiserver } from './support/start-example.js';
 
 const SCOPE = 'Telescope Simulator';
 const REFUSAL = `read-only mirror: ${SCOPE}.CONNECTION cannot be changed here`;

@@ -21,7 +21,8 @@ import {
 } from '../test/helpers/processes.js';
 import { waitUntil } from '../test/helpers/wait-until.js';
 import { readSessionEntry, type SessionEntry } from './session-log.js';
-import { getprop, setprop, startExample, startIndiserver } from './support/start-example.js';
+import { getprop, setprop } from '../test/helpers/indi-tools.js';
+import { startExample, startIndiserver } from './support/start-example.js';
 
 const SCOPE = 'Telescope Simulator';
 const ALL = [`${SCOPE}.*.*`];

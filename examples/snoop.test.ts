@@ -5,7 +5,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { killAllProcesses, removeTempDirs, run } from '../test/helpers/processes.js';
-import { getprop, setprop, startExample, stopExample } from './support/start-example.js';
+import { getprop, setprop } from '../test/helpers/indi-tools.js';
+import { startExample, stopExample } from './support/start-example.js';
 
 const scope = 'Telescope Simulator';
 const watcher = 'Scope Watcher';

@@ -13,7 +13,8 @@ import { connectIndi, type IndiClient, type IndiMessage, type SetNumberVector } 
 import { killAllProcesses, removeTempDirs, repoRoot } from '../test/helpers/processes.js';
 import { waitUntil } from '../test/helpers/wait-until.js';
 import { requireIndilib } from '../test/remote/helpers.js';
-import { getprop, setprop, startExample, startIndiserver } from './support/start-example.js';
+import { getprop, setprop } from '../test/helpers/indi-tools.js';
+import { startExample, startIndiserver } from './support/start-example.js';
 
 const COUNTER = 'Fast Counter';
 const MAX_HZ = 2;

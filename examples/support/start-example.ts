@@ -8,6 +8,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { freePort } from '../../test/helpers/free-port.js';
 import { repoRoot, run, startProcess, tempDir, type TestProcess } from '../../test/helpers/processes.js';
+import { getprop } from '../../test/helpers/indi-tools.js';
 import { waitUntil } from '../../test/helpers/wait-until.js';
 
 /** A running example and the port it listens on. */
@@ -70,35 +71,6 @@ export async function startIndiserver(
     },
   );
   return port;
-}
-
-/** `indi_getprop -p port -t seconds specs…` as a map of `device.vector.member` → value. */
-export async function getprop(
-  port: number,
-  specs: readonly string[] = [],
-  seconds = 1,
-): Promise<Map<string, string>> {
-  const result = await run('indi_getprop', ['-p', String(port), '-t', String(seconds), ...specs], {
-    timeout: (seconds + 5) * 1000,
-  });
-  // Exit status 1 is "nothing found": an empty map.
-  if (result.code !== 0 && result.code !== 1)
-    throw new Error(`indi_getprop failed (${String(result.code)}): ${result.stderr}`);
-  const values = new Map<string, string>();
-  for (const line of result.stdout.split('\n')) {
-    const at = line.indexOf('=');
-    if (at > 0) values.set(line.slice(0, at), line.slice(at + 1));
-  }
-  return values;
-}
-
-/** `indi_setprop -p port specs…`: its exit code and stderr. */
-export async function setprop(
-  port: number,
-  ...specs: string[]
-): Promise<{ code: number | undefined; stderr: string }> {
-  const { code, stderr } = await run('indi_setprop', ['-p', String(port), ...specs]);
-  return { code, stderr };
 }
 
 /** Sends SIGTERM to the example alone (not its group) and resolves with how it ended. */

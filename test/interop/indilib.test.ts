@@ -16,6 +16,7 @@ import { decodeBlob } from '../../src/protocol/blob-data.js';
 import type { IndiMessage, SetBlobVector, SetNumberVector } from '../../src/protocol/messages.js';
 import { freePort, tryConnect } from '../helpers/free-port.js';
 import { RawIndiClient } from '../helpers/indi-client.js';
+import { getprop, setprop as setpropResult } from '../helpers/indi-tools.js';
 import {
   childPids,
   cliPort,
@@ -43,28 +44,9 @@ async function startRxindi(
   return { cli, port: await cliPort(cli) };
 }
 
-/** `indi_getprop` as a map of `device.property.element` → value (exit status 1, nothing found, is an empty map). */
-async function getprop(
-  port: number,
-  specs: readonly string[] = [],
-  timeout = 2,
-): Promise<Map<string, string>> {
-  const result = await run('indi_getprop', ['-p', String(port), '-t', String(timeout), ...specs], {
-    timeout: (timeout + 5) * 1000,
-  });
-  if (result.code !== 0 && result.code !== 1)
-    throw new Error(`indi_getprop failed (${String(result.code)}): ${result.stderr}`);
-  const values = new Map<string, string>();
-  for (const line of result.stdout.split('\n')) {
-    const at = line.indexOf('=');
-    if (at > 0) values.set(line.slice(0, at), line.slice(at + 1));
-  }
-  return values;
-}
-
+/** indi_setprop, which must succeed. */
 async function setprop(port: number, ...specs: string[]): Promise<void> {
-  const result = await run('indi_setprop', ['-p', String(port), ...specs]);
-  expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
+  expect(await setpropResult(port, ...specs)).toEqual({ code: 0, stderr: '' });
 }
 
 /** Polls indi_getprop until every spec has the expected value; resolves with the last values seen. */
