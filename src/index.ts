@@ -62,6 +62,7 @@ export { LinkDownError, growingDelay, socketLink, type SocketLinkOptions } from 
 export { listenTcp, ListenError, type ListenEvent } from './channels/listen-tcp.js';
 export { streamBytes } from './channels/socket-bytes.js';
 export { openDriverPipes, type DriverPipes } from './channels/driver-pipes.js';
+export { pipeBytes } from './channels/pipe-bytes.js';
 export { findExecutable } from './channels/find-executable.js';
 export { DriverExitedError, DriverNotFoundError } from './channels/driver-exited-error.js';
 
@@ -111,7 +112,7 @@ export {
 } from './server/serve.js';
 export { IndiServer, type IndiServerOptions, type TrafficRecord } from './server/indi-server.js';
 export { listenDriver } from './server/listen-driver.js';
-export { backpressure } from './server/backpressure.js';
+export { backpressure, holdDrivers } from './server/backpressure.js';
 export { applySetVector } from './protocol/apply-set-vector.js';
 export {
   checkNewVector,

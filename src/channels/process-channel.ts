@@ -25,6 +25,7 @@ import type { Channel, ChannelEvent } from './channel.js';
 import { DriverExitedError, DriverNotFoundError } from './driver-exited-error.js';
 import { openDriverPipes } from './driver-pipes.js';
 import { findExecutable } from './find-executable.js';
+import { pipeBytes } from './pipe-bytes.js';
 import { deleteDevicesOnError } from './delete-devices-on-error.js';
 import { readIndi } from './read-indi.js';
 
@@ -51,6 +52,12 @@ export interface ProcessChannelOptions {
   readonly parse?: Omit<ParseIndiOptions, 'onProblem'>;
   /** Extra environment variables for the driver. */
   readonly env?: Readonly<Record<string, string>>;
+  /**
+   * While this says true, the driver's output is not read: its pipe fills and
+   * its writes wait (what {@link serve} does while a client that keeps up is
+   * briefly behind). Default: always read.
+   */
+  readonly paused$?: Observable<boolean>;
 }
 
 /** execa's option types accept descriptor numbers only as literal types. */
@@ -112,7 +119,7 @@ export function processChannel(
       events$.next({ type: 'stderr', channel: id, line });
     });
     pipes.toDriver.write(encodeIndi({ type: 'getProperties', version: '1.7' }));
-    const output$ = readIndi(pipes.fromDriver, id, events$, options.parse).pipe(
+    const output$ = readIndi(pipeBytes(pipes.fromDriver, options.paused$), id, events$, options.parse).pipe(
       catchError((error: unknown) => {
         if (error instanceof Error) lastWords = error.message;
         subprocess.kill();
@@ -133,7 +140,6 @@ export function processChannel(
         toDriver = undefined;
         subprocess.kill();
         pipes.toDriver.destroy();
-        pipes.fromDriver.destroy();
       }),
     );
   });

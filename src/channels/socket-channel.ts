@@ -5,6 +5,7 @@ import { serializeIndi } from '../protocol/serialize-indi.js';
 import { indiTimestamp } from '../protocol/timestamp.js';
 import type { Channel, ChannelEvent } from './channel.js';
 import { readIndi } from './read-indi.js';
+import { streamBytes } from './socket-bytes.js';
 import { socketSink, type SocketSinkOptions } from './socket-sink.js';
 
 /**
@@ -58,7 +59,7 @@ export function socketChannel(socket: Socket, options: SocketChannelOptions = {}
   // getProperties) still gets the answers that follow for a moment.
   const answersAfterEnd$ = defer(() => (socket.writable ? timer(options.halfClosedGraceMs ?? 1000) : EMPTY));
   const messages$ = concat(
-    readIndi(socket, id, events$, options.parse),
+    readIndi(streamBytes(socket), id, events$, options.parse),
     answersAfterEnd$.pipe(ignoreElements()),
   ).pipe(share());
   const sink = socketSink(socket, {

@@ -20,6 +20,7 @@ import type { ParseIndiOptions } from '../protocol/parse-indi.js';
 import type { Channel, ChannelEvent } from './channel.js';
 import { deleteDevicesOnError } from './delete-devices-on-error.js';
 import { readIndi } from './read-indi.js';
+import { streamBytes } from './socket-bytes.js';
 import { socketSink } from './socket-sink.js';
 
 /**
@@ -137,7 +138,7 @@ export function socketLink(host: string, port: number, options: SocketLinkOption
     });
     const down = (reason: string) => (closing ? EMPTY : throwError(() => new LinkDownError(link, reason)));
     return concat(
-      readIndi(socket, id, events$, options.parse).pipe(
+      readIndi(streamBytes(socket), id, events$, options.parse).pipe(
         tap((message) => answer?.(message).forEach((reply) => socketWriter.next(reply))),
         catchError((error: unknown) => down(error instanceof Error ? error.message : String(error))),
       ),

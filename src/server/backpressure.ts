@@ -1,4 +1,15 @@
-import { distinctUntilChanged, map, scan, type OperatorFunction } from 'rxjs';
+import {
+  asyncScheduler,
+  concat,
+  distinctUntilChanged,
+  map,
+  of,
+  scan,
+  switchMap,
+  timer,
+  type OperatorFunction,
+  type SchedulerLike,
+} from 'rxjs';
 import type { ServerEvent } from './serve.js';
 
 interface Clients {
@@ -50,6 +61,56 @@ export function backpressure(): OperatorFunction<ServerEvent, boolean> {
     events$.pipe(
       scan(nextClients, none),
       map(({ connected, behind }) => connected.size > 0 && behind.size === connected.size),
+      distinctUntilChanged(),
+    );
+}
+
+/** When each channel that is behind fell behind, in scheduler time. */
+type BehindSince = ReadonlyMap<string, number>;
+
+function nextBehindSince(behindSince: BehindSince, event: ServerEvent, now: number): BehindSince {
+  const fellBehind = event.type === 'backlog' && event.behind;
+  const caughtUp = (event.type === 'backlog' && !event.behind) || event.type === 'disconnected';
+  if (fellBehind && !behindSince.has(event.channel)) return new Map(behindSince).set(event.channel, now);
+  if (caughtUp && behindSince.has(event.channel)) {
+    const next = new Map(behindSince);
+    next.delete(event.channel);
+    return next;
+  }
+  return behindSince;
+}
+
+/**
+ * True while drivers should wait for a client: some client fell behind less
+ * than `holdMs` ago and has not caught up. A client on a good link (or on
+ * this machine) that reads as fast as it can falls behind a flooding driver
+ * for moments at a time; holding the drivers' output then (their pipes fill
+ * and their writes wait) gets it every update instead of conflated ones. A
+ * client still behind after `holdMs` is slow or stalled: drivers go on
+ * without it, and it gets the latest values (and BLOBs within its budget)
+ * when it reads again. So no client ever holds a driver for longer than
+ * `holdMs` at a time. Emits only changes.
+ *
+ * @example
+ * ```ts
+ * const events$ = new Subject<ServerEvent>();
+ * const ccd = processChannel('indi_simulator_ccd', [], { paused$: events$.pipe(holdDrivers(100)) });
+ * ```
+ */
+export function holdDrivers(
+  holdMs = 100,
+  scheduler: SchedulerLike = asyncScheduler,
+): OperatorFunction<ServerEvent, boolean> {
+  return (events$) =>
+    events$.pipe(
+      scan((behindSince: BehindSince, event) => nextBehindSince(behindSince, event, scheduler.now()), new Map()),
+      distinctUntilChanged(),
+      switchMap((behindSince) => {
+        const release = Math.max(-Infinity, ...behindSince.values()) + holdMs - scheduler.now();
+        return release > 0
+          ? concat(of(true), timer(release, scheduler).pipe(map(() => false)))
+          : of(false);
+      }),
       distinctUntilChanged(),
     );
 }

@@ -12,6 +12,7 @@ import {
   firstValueFrom,
   from,
   map,
+  shareReplay,
   type Observer,
 } from 'rxjs';
 import type { Channel } from '../channels/channel.js';
@@ -19,7 +20,7 @@ import { processChannel } from '../channels/process-channel.js';
 import { remoteChannel, type RemoteChannelOptions } from '../channels/remote-channel.js';
 import type { IndiMessage, Message } from '../protocol/messages.js';
 import { indiTimestamp } from '../protocol/timestamp.js';
-import { backpressure } from './backpressure.js';
+import { backpressure, holdDrivers } from './backpressure.js';
 import { parseLimits, serve, type ServeOptions, type ServerEvent } from './serve.js';
 
 /**
@@ -40,6 +41,7 @@ export interface IndiServerOptions extends Pick<
   | 'restarts'
   | 'maxQueueBytes'
   | 'maxStreamBytes'
+  | 'driverHoldMs'
   | 'maxMessageBytes'
   | 'maxTagBytes'
   | 'maxDevices'
@@ -109,6 +111,7 @@ export class IndiServer {
 
   private readonly options: IndiServerOptions;
   private readonly events = new Subject<ServerEvent>();
+  private readonly hold$: Observable<boolean>;
   private readonly traffic = new Subject<TrafficRecord>();
   private readonly added$ = new Subject<Channel>();
   private readonly early: Channel[] = [];
@@ -133,6 +136,10 @@ export class IndiServer {
     });
     pressure$.connect();
     this.backpressure$ = pressure$.pipe(distinctUntilChanged());
+    this.hold$ = this.events.pipe(
+      holdDrivers(options.driverHoldMs),
+      shareReplay({ bufferSize: 1, refCount: true }),
+    );
     this.stopped = firstValueFrom(this.done, { defaultValue: undefined });
     // A server that could not start rejects `stopped`; that is also reported on
     // `events$` and by `run()`, so an unawaited `stopped` must not crash the process.
@@ -200,6 +207,7 @@ export class IndiServer {
         restarts: this.options.restarts,
         env: options.env,
         parse: parseLimits(this.options),
+        paused$: this.hold$,
       }),
     );
     return id;

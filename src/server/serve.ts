@@ -18,6 +18,7 @@ import {
   mergeMap,
   of,
   share,
+  shareReplay,
   take,
   takeUntil,
   tap,
@@ -44,6 +45,7 @@ import {
 } from '../routing/limit-definitions.js';
 import { DeviceCache } from '../routing/device-cache.js';
 import { routeTraffic, type RoutedStep } from '../routing/route-traffic.js';
+import { holdDrivers } from './backpressure.js';
 import { isReply, tagTraffic, type ChannelRef, type Reply, type TrafficEvent } from '../routing/traffic.js';
 
 /**
@@ -117,6 +119,12 @@ export interface ServeOptions {
   readonly maxQueueBytes?: number;
   /** Bytes behind past which streaming BLOBs are dropped for a client (indiserver `-d`). Default 5 MiB; 0 disables. */
   readonly maxStreamBytes?: number;
+  /**
+   * Milliseconds drivers' output may wait for a client that fell behind to
+   * catch up (see {@link holdDrivers}); after that the client counts as slow
+   * and gets the latest values instead of every one. Default 100; 0 never waits.
+   */
+  readonly driverHoldMs?: number;
   /** More channels, at any time: in-process drivers, drivers started later, links. */
   readonly channels$?: Observable<Channel>;
   /** Ids of channels to close while the server runs (a driver stopped through the FIFO). */
@@ -207,11 +215,12 @@ function unreadable(error: IndiProtocolError): Message {
   };
 }
 
-function driverChannel(driver: DriverCommand, options: ServeOptions): Channel {
+function driverChannel(driver: DriverCommand, options: ServeOptions, paused$: Observable<boolean>): Channel {
   const { command, args = [], id } = typeof driver === 'string' ? { command: driver } : driver;
   return processChannel(command, args, {
     restarts: options.restarts,
     parse: parseLimits(options),
+    paused$,
     ...(id === undefined ? {} : { id }),
   });
 }
@@ -244,6 +253,10 @@ export function serve(options: ServeOptions = {}): Observable<ServerEvent> {
       maxDevices: options.maxDevices ?? defaultDefinitionLimits.maxDevices,
       maxProperties: options.maxProperties ?? defaultDefinitionLimits.maxProperties,
     };
+    const hold$ = events$.pipe(
+      holdDrivers(options.driverHoldMs),
+      shareReplay({ bufferSize: 1, refCount: true }),
+    );
     const tracing = options.traffic ?? false;
     const traced = typeof tracing === 'function' ? tracing : () => tracing;
 
@@ -309,7 +322,7 @@ export function serve(options: ServeOptions = {}): Observable<ServerEvent> {
     const drivers$ = ready$.pipe(
       mergeMap(() =>
         merge(
-          from(options.drivers ?? []).pipe(map((driver) => driverChannel(driver, options))),
+          from(options.drivers ?? []).pipe(map((driver) => driverChannel(driver, options, hold$))),
           options.channels$ ?? EMPTY,
         ),
       ),

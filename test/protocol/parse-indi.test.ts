@@ -5,7 +5,7 @@
  * skipped and reported to `onProblem`.
  */
 import fc from 'fast-check';
-import { from } from 'rxjs';
+import { from, map } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { encodeIndi } from '../../src/protocol/encode-indi.js';
 import { IndiProtocolError, type IndiProtocolErrorReason } from '../../src/protocol/errors.js';
@@ -221,6 +221,39 @@ describe('parseIndi chunking', () => {
       problems: [],
       end: 'complete',
     });
+  });
+
+  it('keeps every image intact when the chunks are views of one reused read buffer, as a driver pipe delivers them', () => {
+    const image = (fill: number): string => {
+      const base64 = Buffer.alloc(240 * 1024, fill).toString('base64');
+      return `<setBLOBVector device="C" name="I"><oneBLOB name="i" size="${240 * 1024}" format=".b">${base64}</oneBLOB></setBLOBVector>`;
+    };
+    const ping = (uid: number): string => `<pingRequest uid="${uid}"/>`;
+    const sent = [image(1), ping(1), image(2), ping(2), image(3)];
+    const stream = bytesOf(sent.join('\n'));
+    // One buffer, overwritten by every read: whatever the parser keeps must be its own copy.
+    const reused = Buffer.alloc(stream.length);
+    const messages: IndiMessage[] = [];
+    from(splitAt(stream, Array.from({ length: 40 }, (_, i) => i * 23_456)))
+      .pipe(
+        map((chunk) => {
+          reused.set(chunk);
+          return reused.subarray(0, chunk.length);
+        }),
+        parseIndi(),
+      )
+      .subscribe((message) => messages.push(message));
+    expect(messages.map((message) => message.type)).toEqual([
+      'setBLOBVector',
+      'pingRequest',
+      'setBLOBVector',
+      'pingRequest',
+      'setBLOBVector',
+    ]);
+    expect(messages.map((message) => Buffer.from(originalText(message) ?? []).toString())).toEqual(sent);
+    expect(messages.map((message) => Buffer.from(encodeIndi(message)).toString())).toEqual(
+      sent.map((text) => `${text}\n`),
+    );
   });
 
   it('carries on when a chunk ends inside base64', () => {
