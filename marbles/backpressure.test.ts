@@ -1,10 +1,12 @@
 /**
  * `backpressure()`: from a server's events, whether every connected client is
- * behind: the signal an in-process driver can slow down on.
+ * behind: the signal an in-process driver can slow down on. `holdDrivers()`:
+ * whether a client fell behind moments ago, so that external drivers' output
+ * waits for it (never longer than the hold).
  */
 import type { TestScheduler } from 'rxjs/testing';
 import { beforeEach, describe, it } from 'vitest';
-import { backpressure, type ServerEvent } from '../src/index.js';
+import { backpressure, holdDrivers, type ServerEvent } from '../src/index.js';
 import { testScheduler } from './routing/helpers.js';
 
 const connected = (channel: string): ServerEvent => ({ type: 'connected', channel, kind: 'client' });
@@ -42,6 +44,63 @@ describe('backpressure', () => {
         k: backlog('kstars', true),
       };
       expectObservable(hot('-a-r-k-', events).pipe(backpressure())).toBe('-f---t-', { f: false, t: true });
+    });
+  });
+});
+
+describe('holdDrivers', () => {
+  let scheduler: TestScheduler;
+  beforeEach(() => (scheduler = testScheduler()));
+  const values = { f: false, t: true };
+  const events = {
+    a: backlog('kstars', true),
+    b: backlog('kstars', false),
+    s: backlog('stalled', true),
+    x: disconnected('kstars'),
+    d: { type: 'driverStarted', channel: 'indi_simulator_ccd', pid: 42 } as const,
+  };
+
+  it('holds from the moment a client falls behind until it catches up', () => {
+    scheduler.run(({ hot, expectObservable }) => {
+      // prettier-ignore
+      const server = '-d-a-d-b-',
+            hold   = '-f-t---f-';
+      expectObservable(hot(server, events).pipe(holdDrivers(10))).toBe(hold, values);
+    });
+  });
+
+  it('lets go after holdMs of a client that stays behind, and does not hold for it again until it has caught up', () => {
+    scheduler.run(({ hot, expectObservable }) => {
+      // Behind at 1 (held until 11), still behind at 22, caught up at 26, behind again at 28.
+      // prettier-ignore
+      const server = '-a 20ms a---b-a',
+            hold   = '-t 9ms f 16ms t 9ms f';
+      expectObservable(hot(server, events).pipe(holdDrivers(10))).toBe(hold, values);
+    });
+  });
+
+  it('holds until the last client to fall behind has caught up or used its hold', () => {
+    scheduler.run(({ hot, expectObservable }) => {
+      // The stalled client's hold ends at 11; kstars, behind since 6, holds until 16.
+      // prettier-ignore
+      const server = '-s----a-----',
+            hold   = '-t 14ms f';
+      expectObservable(hot(server, events).pipe(holdDrivers(10))).toBe(hold, values);
+    });
+  });
+
+  it('lets go at once when the client that is behind disconnects', () => {
+    scheduler.run(({ hot, expectObservable }) => {
+      // prettier-ignore
+      const server = '-a--x-',
+            hold   = '-t--f-';
+      expectObservable(hot(server, events).pipe(holdDrivers(10))).toBe(hold, values);
+    });
+  });
+
+  it('never holds with a hold of 0 ms', () => {
+    scheduler.run(({ hot, expectObservable }) => {
+      expectObservable(hot('-a-s-b-', events).pipe(holdDrivers(0))).toBe('-f-----', values);
     });
   });
 });

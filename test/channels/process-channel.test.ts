@@ -6,13 +6,16 @@
  * after every BLOB (answered by `serve`), restarts after a crash, giving up
  * after `restarts`, a missing program, and stderr lines as events.
  */
-import { chmodSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, closeSync } from 'node:fs';
+import { setTimeout as delay } from 'node:timers/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Subject, of, type Subscription } from 'rxjs';
+import { BehaviorSubject, Subject, of, type Subscription } from 'rxjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Channel, ChannelEvent } from '../../src/channels/channel.js';
 import { DriverExitedError, DriverNotFoundError } from '../../src/channels/driver-exited-error.js';
+import { openDriverPipes } from '../../src/channels/driver-pipes.js';
 import { processChannel } from '../../src/channels/process-channel.js';
 import { decodeBlob } from '../../src/protocol/blob-data.js';
 import type { IndiMessage, SetBlobVector } from '../../src/protocol/messages.js';
@@ -23,6 +26,7 @@ import { pidRunning, waitUntil } from '../helpers/wait-until.js';
 const fixtures = join(fileURLToPath(import.meta.url), '../fixtures');
 const stderrDriver = join(fixtures, 'stderr-driver.sh');
 const exit3Driver = join(fixtures, 'exit-3.sh');
+const burstDriver = join(fixtures, 'burst.sh');
 const ccdDevice = 'CCD Simulator';
 
 /** Everything a running channel produced, in order, on one timeline. */
@@ -87,6 +91,7 @@ function waitForMessage(
 beforeAll(() => {
   chmodSync(stderrDriver, 0o755);
   chmodSync(exit3Driver, 0o755);
+  chmodSync(burstDriver, 0o755);
 });
 
 afterEach(async () => {
@@ -415,5 +420,48 @@ describe('processChannel with a missing or failing program', () => {
     ]);
     const last = result.events.at(-1);
     expect(last?.type === 'driverExited' && last.error).toBe(error);
+  });
+});
+
+describe('driver pipes and flow', () => {
+  it("gives the driver's stdin and stdout 1 MiB pipes, so an image crosses in two writes instead of twenty-two", () => {
+    const pipes = openDriverPipes();
+    // F_GETPIPE_SZ (1032), asked through /proc of this process, as perl is what sets it.
+    const size = (fd: number): number =>
+      Number(
+        execFileSync('perl', [
+          '-e',
+          'open(PIPE, "+<", $ARGV[0]) or die $!; print fcntl(PIPE, 1032, 0)',
+          `/proc/${process.pid}/fd/${fd}`,
+        ]).toString(),
+      );
+    try {
+      expect([size(pipes.childStdin), size(pipes.childStdout)]).toEqual([1024 * 1024, 1024 * 1024]);
+    } finally {
+      pipes.releaseChildEnds();
+      pipes.toDriver.destroy();
+      closeSync(pipes.fromDriver);
+    }
+  });
+
+  it('reads nothing while paused$ says true: the driver waits on its full pipe, and gets every update through once reading resumes', async () => {
+    const paused$ = new BehaviorSubject(true);
+    const result = run(processChannel(burstDriver, [], { paused$ }));
+    await waitUntil('the driver to start', () => result.events.some((event) => event.type === 'driverStarted'));
+    await delay(1000);
+    expect(result.messages).toEqual([]);
+    expect(result.events.filter((event) => event.type === 'stderr')).toEqual([]);
+
+    paused$.next(false);
+    await waitUntil(
+      'the driver to say it wrote everything',
+      () => result.events.some((event) => event.type === 'stderr' && event.line === 'all written'),
+      { timeout: 10_000 },
+    );
+    await waitUntil('30,000 updates', () => result.messages.length === 30_000, { timeout: 10_000 });
+    const values = result.messages.map((message) =>
+      message.type === 'setNumberVector' ? message.members[0]?.value : message.type,
+    );
+    expect(values.every((value, i) => value === i)).toBe(true);
   });
 });
