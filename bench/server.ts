@@ -109,6 +109,8 @@ interface FloodResult {
   readonly peakRss: number;
   /** Resident memory once every client had the definitions, before GO. */
   readonly idleRss: number;
+  /** CPU time the server process used from GO to the last `done` (user + system). */
+  readonly cpuSeconds: number;
   readonly stalled?: StalledFate;
 }
 
@@ -194,6 +196,8 @@ interface RunningServer {
   peakRss(): number;
   /** Resident memory of the server process now, in bytes. */
   rss(): number;
+  /** CPU time the server process has used so far (user + system), in seconds. */
+  cpuSeconds(): number;
   stop(): Promise<void>;
 }
 
@@ -238,6 +242,17 @@ function readMemory(pid: number, field: 'VmHWM' | 'VmRSS'): number {
   const kib = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1];
   if (kib === undefined) throw new Error(`no ${field} for pid ${pid}`);
   return Number(kib) * 1024;
+}
+
+/** Clock ticks per second of /proc/<pid>/stat (USER_HZ, 100 on Linux). */
+const ticksPerSecond = 100;
+
+/** User plus system CPU time of a process, in seconds (/proc/<pid>/stat fields 14 and 15). */
+function readCpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name, which is in parentheses and may hold spaces: state is field 3.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
 }
 
 function canConnect(port: number): Promise<boolean> {
@@ -295,6 +310,7 @@ async function startServer(
     port,
     peakRss: () => readMemory(pid, 'VmHWM'),
     rss: () => readMemory(pid, 'VmRSS'),
+    cpuSeconds: () => readCpuSeconds(pid),
     stop: async () => {
       killGroup(child, 'SIGTERM');
       const stopped = await Promise.race([exited.then(() => true), delay(5000).then(() => false)]);
@@ -469,10 +485,12 @@ async function floodOnce(
     const bytesBefore = sum(flooding.map((client) => client.bytes));
     const messagesBefore = sum(flooding.map((client) => client.messages));
     const idleRss = server.rss();
+    const cpuBefore = server.cpuSeconds();
     const start = performance.now();
     control.send(goRequest);
     await Promise.all(flooding.map((client) => client.done()));
     const seconds = (performance.now() - start) / 1000;
+    const cpuSeconds = server.cpuSeconds() - cpuBefore;
     const peakRss = server.peakRss();
     return {
       seconds,
@@ -481,6 +499,7 @@ async function floodOnce(
       bytes: sum(flooding.map((client) => client.bytes)) - bytesBefore,
       peakRss,
       idleRss,
+      cpuSeconds,
       ...(stalled && { stalled: await stalled.resume() }),
     };
   } finally {
@@ -590,6 +609,7 @@ function floodRows(scenario: Scenario, results: Results<FloodResult>): Row[] {
     metric('messages/s', (result) => result.messages / result.seconds),
     metric('MB/s', (result) => mb(result.bytes) / result.seconds),
     metric('seconds', (result) => result.seconds),
+    metric('server CPU s', (result) => result.cpuSeconds),
     metric('peak RSS MB', (result) => mb(result.peakRss)),
     metric('peak − idle RSS MB', (result) => mb(result.peakRss - result.idleRss)),
   ];

@@ -98,7 +98,7 @@ function nextBehindSince(behindSince: BehindSince, event: ServerEvent, now: numb
  * ```
  */
 export function holdDrivers(
-  holdMs = 100,
+  holdMs = 50,
   scheduler: SchedulerLike = asyncScheduler,
 ): OperatorFunction<ServerEvent, boolean> {
   return (events$) =>

@@ -122,7 +122,7 @@ export interface ServeOptions {
   /**
    * Milliseconds drivers' output may wait for a client that fell behind to
    * catch up (see {@link holdDrivers}); after that the client counts as slow
-   * and gets the latest values instead of every one. Default 100; 0 never waits.
+   * and gets the latest values instead of every one. Default 50; 0 never waits.
    */
   readonly driverHoldMs?: number;
   /** More channels, at any time: in-process drivers, drivers started later, links. */
