@@ -67,8 +67,14 @@ function takeInPending(socket: Socket): void {
     for (let read = readSync(fd, scratch); read > 0; read = readSync(fd, scratch)) {
       socket.push(Buffer.from(scratch.subarray(0, read)));
     }
-  } catch {
-    // EAGAIN (nothing waiting) or a reset: Node's own read reports the reset.
+  } catch (error) {
+    // EAGAIN: nothing is waiting. Anything else (a reset) is reported once by
+    // the kernel, to this read: end the socket with it as Node's own read
+    // would have, or the peer's reset would pass for a clean close.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EAGAIN' && code !== 'EWOULDBLOCK') {
+      socket.destroy(Object.assign(new Error(`read ${code ?? 'error'}`), { code, syscall: 'read' }));
+    }
   }
 }
 
@@ -113,6 +119,7 @@ export function socketSink(socket: Socket, options: SocketSinkOptions = {}): Obs
     scheduled = false;
     if (!socket.writable) return;
     takeInPending(socket);
+    if (socket.destroyed) return;
     socket.cork();
     while (head < queue.length && socket.writableLength < behindBytes) {
       const entry = queue[head];
