@@ -7,21 +7,20 @@ import {
   Subject,
   concat,
   connectable,
+  defer,
   distinctUntilChanged,
   filter,
   firstValueFrom,
   from,
   map,
-  shareReplay,
   type Observer,
 } from 'rxjs';
 import type { Channel } from '../channels/channel.js';
-import { processChannel } from '../channels/process-channel.js';
 import { remoteChannel, type RemoteChannelOptions } from '../channels/remote-channel.js';
 import type { IndiMessage, Message } from '../protocol/messages.js';
 import { indiTimestamp } from '../protocol/timestamp.js';
-import { backpressure, holdDrivers } from './backpressure.js';
-import { parseLimits, serve, type ServeOptions, type ServerEvent } from './serve.js';
+import { backpressure } from './backpressure.js';
+import { parseLimits, serve, type DriverCommand, type ServeOptions, type ServerEvent } from './serve.js';
 
 /**
  * The options of {@link IndiServer}: those of {@link serve} that are fixed at construction.
@@ -70,6 +69,28 @@ export interface TrafficRecord {
   readonly message: IndiMessage;
 }
 
+/**
+ * What is added to a server (channels, driver programs) before it has started
+ * and after: `all$` gives the earlier ones, then each later one as it comes.
+ * Anything added before `all$` is subscribed waits for it, so none is lost
+ * while the server is still opening its port.
+ */
+class Arrivals<T> {
+  private readonly early: T[] = [];
+  private readonly later$ = new Subject<T>();
+  private open = false;
+
+  readonly all$: Observable<T> = defer(() => {
+    this.open = true;
+    return concat(from(this.early.splice(0)), this.later$);
+  });
+
+  add(item: T): void {
+    if (this.open) this.later$.next(item);
+    else this.early.push(item);
+  }
+}
+
 /** The channel `sendMessage` speaks through; not reported as a connection. */
 const announcer = 'rxindi';
 
@@ -111,10 +132,9 @@ export class IndiServer {
 
   private readonly options: IndiServerOptions;
   private readonly events = new Subject<ServerEvent>();
-  private readonly hold$: Observable<boolean>;
   private readonly traffic = new Subject<TrafficRecord>();
-  private readonly added$ = new Subject<Channel>();
-  private readonly early: Channel[] = [];
+  private readonly channels = new Arrivals<Channel>();
+  private readonly driverCommands = new Arrivals<DriverCommand>();
   private readonly removed$ = new Subject<string>();
   private readonly stopping$ = new ReplaySubject<void>(1);
   private readonly announcements$ = new Subject<Message>();
@@ -136,10 +156,6 @@ export class IndiServer {
     });
     pressure$.connect();
     this.backpressure$ = pressure$.pipe(distinctUntilChanged());
-    this.hold$ = this.events.pipe(
-      holdDrivers(options.driverHoldMs),
-      shareReplay({ bufferSize: 1, refCount: true }),
-    );
     this.stopped = firstValueFrom(this.done, { defaultValue: undefined });
     // A server that could not start rejects `stopped`; that is also reported on
     // `events$` and by `run()`, so an unawaited `stopped` must not crash the process.
@@ -201,15 +217,8 @@ export class IndiServer {
     options: { readonly args?: readonly string[]; readonly env?: Readonly<Record<string, string>> } = {},
   ): string {
     const id = this.uniqueId(basename(command));
-    this.addDriver(
-      processChannel(command, options.args ?? [], {
-        id,
-        restarts: this.options.restarts,
-        env: options.env,
-        parse: parseLimits(this.options),
-        paused$: this.hold$,
-      }),
-    );
+    this.ids.add(id);
+    this.driverCommands.add({ command, id, ...options });
     return id;
   }
 
@@ -227,8 +236,7 @@ export class IndiServer {
   /** Serves any channel: an in-process driver, a link to another server. */
   addDriver(channel: Channel): void {
     this.ids.add(channel.id);
-    if (this.started) this.added$.next(channel);
-    else this.early.push(channel);
+    this.channels.add(channel);
   }
 
   /** Stops a driver (or any channel) by id; its devices are deleted for clients. */
@@ -256,8 +264,8 @@ export class IndiServer {
     this.started = true;
     const options: ServeOptions = {
       ...this.options,
-      drivers: [],
-      channels$: concat(from(this.early.splice(0)), this.added$),
+      drivers: this.driverCommands.all$,
+      channels$: this.channels.all$,
       remove$: this.removed$,
       stop$: this.stopping$,
       traffic: () => this.traffic.observed,

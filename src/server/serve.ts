@@ -62,19 +62,26 @@ export type ParseLimits = Pick<ParseIndiOptions, 'maxMessageBytes' | 'maxTagByte
 
 /**
  * A driver program for {@link serve} to run: a name on PATH or a path, alone
- * or with its arguments and the channel id it is known by in events.
+ * or with its arguments, extra environment variables and the channel id it
+ * is known by in events.
  *
  * @example
  * ```ts
  * const drivers: DriverCommand[] = [
  *   'indi_simulator_telescope',
- *   { command: '/usr/bin/indi_simulator_ccd', args: ['-v'], id: 'main camera' },
+ *   { command: '/usr/bin/indi_simulator_ccd', args: ['-v'], id: 'main camera', env: { INDIDEV: 'Main Camera' } },
  * ];
  * serve({ drivers }).subscribe();
  * ```
  */
 export type DriverCommand =
-  string | { readonly command: string; readonly args?: readonly string[]; readonly id?: string };
+  | string
+  | {
+      readonly command: string;
+      readonly args?: readonly string[];
+      readonly env?: Readonly<Record<string, string>>;
+      readonly id?: string;
+    };
 
 /**
  * What {@link serve} builds: where it listens, which drivers and channels it
@@ -111,8 +118,8 @@ export interface ServeOptions {
   readonly maxDevices?: number;
   /** Properties one driver or link may define in all; further ones are not served. Default 20,000. */
   readonly maxProperties?: number;
-  /** Driver programs to start. */
-  readonly drivers?: readonly DriverCommand[];
+  /** Driver programs to start, once the port is open; an Observable starts each one as it comes. */
+  readonly drivers?: readonly DriverCommand[] | Observable<DriverCommand>;
   /** Restarts of a driver that dies, before giving up (indiserver `-r`). Default 10. */
   readonly restarts?: number;
   /** Bytes a client may fall behind before it is disconnected (indiserver `-m`). Default 128 MiB. */
@@ -216,10 +223,11 @@ function unreadable(error: IndiProtocolError): Message {
 }
 
 function driverChannel(driver: DriverCommand, options: ServeOptions, paused$: Observable<boolean>): Channel {
-  const { command, args = [], id } = typeof driver === 'string' ? { command: driver } : driver;
+  const { command, args = [], env, id } = typeof driver === 'string' ? { command: driver } : driver;
   return processChannel(command, args, {
     restarts: options.restarts,
     parse: parseLimits(options),
+    env,
     paused$,
     ...(id === undefined ? {} : { id }),
   });

@@ -386,6 +386,21 @@ describe('IndiServer: sendMessage', () => {
   });
 });
 
+describe('IndiServer: addDriver', () => {
+  it('serves a driver added after run() but before the port is open', async () => {
+    const server = new IndiServer({ host: '127.0.0.1', port: 0 });
+    servers.push(server);
+    const listening = server.listen();
+    server.addDriver(memoryDriver('scope', scopeDefs).channel);
+    const client = await RawIndiClient.connect(await listening);
+    client.send('<getProperties version="1.7"/>');
+    await client.waitFor(
+      'FOCUS definition',
+      (message) => message.type === 'defNumberVector' && message.name === 'FOCUS',
+    );
+  });
+});
+
 describe('IndiServer: removeDriver', () => {
   it('stops a driver and deletes its devices for clients', async () => {
     const server = new IndiServer({ host: '127.0.0.1', port: 0 });
