@@ -16,6 +16,7 @@ import type { IndiProtocolError } from '../../src/protocol/errors.js';
 import type { IndiMessage, SetBlobVector } from '../../src/protocol/messages.js';
 import { parseIndi } from '../../src/protocol/parse-indi.js';
 import { serializeIndi } from '../../src/protocol/serialize-indi.js';
+import { seededRandom } from '../helpers/seeded-random.js';
 
 const fixturesDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
 const fixtureNames = readdirSync(fixturesDir)
@@ -55,20 +56,8 @@ function topLevelElementNames(bytes: Uint8Array): string[] {
   return [...text.matchAll(/^<([A-Za-z][\w-]*)/gm)].map((match) => match[1]!);
 }
 
-/** Deterministic PRNG (mulberry32), so a failing split can be reproduced. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function randomChunks(bytes: Uint8Array, seed: number): Uint8Array[] {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const chunks: Uint8Array[] = [];
   for (let at = 0; at < bytes.length;) {
     const size = 1 + Math.floor(next() * maxChunkBytes);

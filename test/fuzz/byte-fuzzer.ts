@@ -8,6 +8,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../helpers/processes.js';
+import { seededRandom } from '../helpers/seeded-random.js';
 
 /** One fuzz input: the bytes, and how they were made (for the report of a failure). */
 export interface FuzzCase {
@@ -56,18 +57,6 @@ export const oversizedTag: FuzzCase = {
   steps: ['a 3 MiB start tag without ">"'],
   bytes: Buffer.from(`<defTextVector device='Huge' name='${'x'.repeat(3 * 2 ** 20)}`),
 };
-
-/** mulberry32: a tiny seeded PRNG, enough for reproducible fuzzing. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Bytes that mean something to an XML framer, inserted more often than random ones. */
 const tokens = [
@@ -182,7 +171,7 @@ function windowOf(recording: Recording, next: () => number, maxWindow: number): 
  * ```
  */
 export function fuzzCase(recordings: readonly Recording[], seed: number, maxWindow = 8192): FuzzCase {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const pick = (): Recording => recordings[Math.floor(next() * recordings.length)]!;
   const [origin, window] = windowOf(pick(), next, maxWindow);
   const steps = [origin];
