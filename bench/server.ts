@@ -49,6 +49,7 @@ import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { cpuSeconds } from '../test/remote/helpers.js';
 import { printSelfTime } from './cpu-profile.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -244,17 +245,6 @@ function readMemory(pid: number, field: 'VmHWM' | 'VmRSS'): number {
   return Number(kib) * 1024;
 }
 
-/** Clock ticks per second of /proc/<pid>/stat (USER_HZ, 100 on Linux). */
-const ticksPerSecond = 100;
-
-/** User plus system CPU time of a process, in seconds (/proc/<pid>/stat fields 14 and 15). */
-function readCpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the command name, which is in parentheses and may hold spaces: state is field 3.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
-}
-
 function canConnect(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect(port, host);
@@ -310,7 +300,7 @@ async function startServer(
     port,
     peakRss: () => readMemory(pid, 'VmHWM'),
     rss: () => readMemory(pid, 'VmRSS'),
-    cpuSeconds: () => readCpuSeconds(pid),
+    cpuSeconds: () => cpuSeconds(pid),
     stop: async () => {
       killGroup(child, 'SIGTERM');
       const stopped = await Promise.race([exited.then(() => true), delay(5000).then(() => false)]);

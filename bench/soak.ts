@@ -42,10 +42,10 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Observable } from 'rxjs';
-import { findExecutable } from '../src/channels/find-executable.js';
 import { deviceOf, type IndiMessage } from '../src/protocol/messages.js';
 import { parseIndi } from '../src/protocol/parse-indi.js';
 import { waitUntil } from '../test/helpers/wait-until.js';
+import { requireIndilib } from '../test/remote/helpers.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const floodDriver = join(root, 'bench', 'flood-driver.mjs');
@@ -81,11 +81,7 @@ interface Server {
 }
 
 async function startServer(): Promise<Server> {
-  for (const program of ['indi_simulator_ccd']) {
-    if (findExecutable(program) === undefined) {
-      throw new Error(`${program} not found on PATH: install Debian's indi-bin (apt-get install indi-bin)`);
-    }
-  }
+  requireIndilib(['indi_simulator_ccd']);
   const args = [options.cli, '-v', '-p', '0', '--host', '127.0.0.1', '--max-connections', '64'];
   const child = spawn(process.execPath, [...args, 'indi_simulator_ccd', floodDriver], {
     detached: true,
