@@ -5,15 +5,20 @@
  * device there is; the focuser cannot be listed, changed or snooped on, and
  * whoever asks for it is told so.
  */
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { IndiMessage, Message, SetSwitchVector } from '../src/index.js';
 import { RawIndiClient } from '../test/helpers/indi-client.js';
-import { killAllProcesses, removeTempDirs, repoRoot, run } from '../test/helpers/processes.js';
+import { killAllProcesses, removeTempDirs, run } from '../test/helpers/processes.js';
 import { waitUntil } from '../test/helpers/wait-until.js';
 import { getprop, setprop } from '../test/helpers/indi-tools.js';
-import { startExample, startIndiserver, type RunningExample } from './support/start-example.js';
+import {
+  runExample,
+  startExample,
+  startIndiserver,
+  stopExample,
+  type RunningExample,
+} from './support/start-example.js';
 
 const SCOPE = 'Telescope Simulator';
 const FOCUS = 'Focuser Simulator';
@@ -73,7 +78,8 @@ async function connectOf(port: number, device: string): Promise<string | undefin
 describe('examples/device-filter.ts', () => {
   it('lists the allowed device only: indi_getprop finds the focuser upstream, not through the filter', async () => {
     const upstream = await startUpstream();
-    const { example: filter, port } = await startFilter(upstream);
+    const running = await startFilter(upstream);
+    const { port } = running;
 
     const everything = await getprop(upstream);
     const scope = await getprop(upstream, [`${SCOPE}.*.*`]);
@@ -90,15 +96,11 @@ describe('examples/device-filter.ts', () => {
       stderr: `No ${FOCUS}.*.* from localhost:${String(port)}`,
     });
 
-    process.kill(filter.pid, 'SIGTERM');
-    expect(await filter.exited).toEqual({ code: 0, signal: undefined });
+    expect(await stopExample(running)).toEqual({ code: 0, signal: undefined });
   });
 
   it('without --allow, says how to run it and exits 2', async () => {
-    const file = join(repoRoot, 'examples', 'device-filter.ts');
-    expect(
-      await run(process.execPath, ['--import', 'tsx', file, '--port', '0', '--upstream', 'localhost:7624']),
-    ).toEqual({
+    expect(await runExample('device-filter', 0, ['--upstream', 'localhost:7624'])).toEqual({
       code: 2,
       stdout: '',
       stderr: 'usage: device-filter.ts --port P --upstream HOST:PORT --allow DEVICE [--allow DEVICE ...]',

@@ -10,7 +10,7 @@ import type { IndiMessage, Message, SetSwitchVector } from '../src/index.js';
 import { RawIndiClient } from '../test/helpers/indi-client.js';
 import { killAllProcesses, removeTempDirs } from '../test/helpers/processes.js';
 import { getprop, setprop } from '../test/helpers/indi-tools.js';
-import { startExample, startIndiserver } from './support/start-example.js';
+import { startExample, startIndiserver, stopExample } from './support/start-example.js';
 
 const SCOPE = 'Telescope Simulator';
 const REFUSAL = `read-only mirror: ${SCOPE}.CONNECTION cannot be changed here`;
@@ -48,10 +48,8 @@ async function watcher(port: number): Promise<RawIndiClient> {
 describe('examples/read-only-mirror.ts', () => {
   it('shows the upstream, refuses changes to the sender alone, and relays changes made upstream', async () => {
     const upstream = await startUpstream();
-    const { example: mirror, port } = await startExample('read-only-mirror', [
-      '--upstream',
-      `127.0.0.1:${String(upstream)}`,
-    ]);
+    const mirror = await startExample('read-only-mirror', ['--upstream', `127.0.0.1:${String(upstream)}`]);
+    const { port } = mirror;
 
     // indi_getprop through the mirror lists exactly the telescope's properties.
     const direct = await getprop(upstream, [`${SCOPE}.*.*`]);
@@ -90,7 +88,6 @@ describe('examples/read-only-mirror.ts', () => {
     expect((await getprop(port, [`${SCOPE}.CONNECTION.*`])).get(`${SCOPE}.CONNECTION.CONNECT`)).toBe('On');
 
     // SIGTERM stops the mirror gracefully.
-    process.kill(mirror.pid, 'SIGTERM');
-    expect(await mirror.exited).toEqual({ code: 0, signal: undefined });
+    expect(await stopExample(mirror)).toEqual({ code: 0, signal: undefined });
   });
 });

@@ -11,18 +11,17 @@ import { lastValueFrom, of } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseIndi, type IndiMessage } from '../src/index.js';
 import { freePort } from '../test/helpers/free-port.js';
-import {
-  killAllProcesses,
-  removeTempDirs,
-  repoRoot,
-  run,
-  tempDir,
-  type TestProcess,
-} from '../test/helpers/processes.js';
+import { killAllProcesses, removeTempDirs, tempDir } from '../test/helpers/processes.js';
 import { waitUntil } from '../test/helpers/wait-until.js';
 import { readSessionEntry, type SessionEntry } from './session-log.js';
 import { getprop, setprop } from '../test/helpers/indi-tools.js';
-import { startExample, startIndiserver } from './support/start-example.js';
+import {
+  runExample,
+  startExample,
+  startIndiserver,
+  stopExample,
+  type RunningExample,
+} from './support/start-example.js';
 
 const SCOPE = 'Telescope Simulator';
 const ALL = [`${SCOPE}.*.*`];
@@ -39,10 +38,9 @@ const startUpstream = (): Promise<number> =>
   );
 
 /** SIGTERM, and the variant exits 0 having said nothing more. */
-async function stop(variant: TestProcess): Promise<void> {
-  process.kill(variant.pid, 'SIGTERM');
-  expect(await variant.exited).toEqual({ code: 0, signal: undefined });
-  expect(variant.stderr).toEqual([]);
+async function stop(variant: RunningExample): Promise<void> {
+  expect(await stopExample(variant)).toEqual({ code: 0, signal: undefined });
+  expect(variant.example.stderr).toEqual([]);
 }
 
 /** The complete lines of a session log (one being written may lack its end). */
@@ -98,7 +96,7 @@ describe('examples/recorder.ts and examples/replay.ts', () => {
       { timeout: 10_000 },
     );
     expect(last.get(`${SCOPE}.CONNECTION.CONNECT`)).toBe('Off');
-    await stop(recorder.example);
+    await stop(recorder);
 
     // One JSON line per message, in and out of every connection; indi_setprop's request, both ways.
     const recorded = readLog(night);
@@ -138,20 +136,19 @@ describe('examples/recorder.ts and examples/replay.ts', () => {
         timeout: 10_000,
       },
     );
-    await stop(second.example);
+    await stop(second);
     expect(deviceTraffic(readLog(again))).toEqual(played);
 
     // indi_getprop against the replay: the properties and values the night ended with.
     expect(await getprop(replay.port, ALL)).toEqual(last);
-    await stop(replay.example);
+    await stop(replay);
   });
 
   it('the recorder never overwrites a session log', async () => {
     const log = join(tempDir('rxindi-session-'), 'night.jsonl');
     writeFileSync(log, 'last night\n');
-    const recorder = join(repoRoot, 'examples', 'recorder.ts');
-    const args = ['--port', String(await freePort()), '--upstream', 'localhost:7624', '--log', log];
-    expect(await run(process.execPath, ['--import', 'tsx', recorder, ...args])).toEqual({
+    const args = ['--upstream', 'localhost:7624', '--log', log];
+    expect(await runExample('recorder', await freePort(), args)).toEqual({
       code: 2,
       stdout: '',
       stderr: `cannot create the session log (give --log a new file): EEXIST: file already exists, open '${log}'`,
@@ -172,9 +169,7 @@ describe('examples/recorder.ts and examples/replay.ts', () => {
       { ...good, direction: 'sideways', type: 'message', xml: '<message/>' },
     ];
     writeFileSync(log, lines.map((line) => `${JSON.stringify(line)}\n`).join(''));
-    const replay = join(repoRoot, 'examples', 'replay.ts');
-    const args = ['--port', String(await freePort()), '--log', log];
-    expect(await run(process.execPath, ['--import', 'tsx', replay, ...args])).toEqual({
+    expect(await runExample('replay', await freePort(), ['--log', log])).toEqual({
       code: 2,
       stdout: '',
       stderr: `cannot replay ${log}: line 2 of the session log: "direction" is not in or out`,

@@ -15,7 +15,7 @@ import { from, of } from 'rxjs';
 import { serve } from '../src/index.js';
 import { readSessionEntry, type SessionEntry } from './session-log.js';
 import { replayChannel } from './session-replay.js';
-import { stopSignals$ } from './support/variant-cli.js';
+import { exitWithUsage, reportListening, stopSignals$ } from './support/variant-cli.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -27,10 +27,9 @@ const { values: args } = parseArgs({
 const speed = Number(args.speed);
 const path = args.log;
 if (path === undefined || !(speed >= 0)) {
-  console.error(
-    'usage: replay.ts --port P --log session.jsonl [--speed 1 (recorded pace) | 2 (twice as fast) | 0 (at once)]',
+  exitWithUsage(
+    'replay.ts --port P --log session.jsonl [--speed 1 (recorded pace) | 2 (twice as fast) | 0 (at once)]',
   );
-  process.exit(2);
 }
 
 // The whole log is read and checked before listening: a bad line is reported now, not mid-demo.
@@ -48,16 +47,12 @@ serve({
   channels$: of(replayChannel(from(entries), { id: `replay of ${basename(path)}`, speed })),
   stop$: stopSignals$,
 }).subscribe({
+  ...reportListening,
   next: (event) => {
-    if (event.type === 'listening') console.log(`listening on ${event.host}:${event.port}`);
+    reportListening.next?.(event);
     // An entry whose XML is not INDI, or cannot be read at all.
     if (event.type === 'protocolError') console.error(`${path}: skipped: ${event.error.message}`);
     if (event.type === 'disconnected' && event.error)
       console.error(`${path}: replay stopped: ${event.error.message}`);
-  },
-  error: (error: unknown) => {
-    // The port is taken, or not ours to open: the error says which.
-    console.error(error instanceof Error ? error.message : String(error));
-    process.exitCode = 1;
   },
 });

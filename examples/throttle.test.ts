@@ -14,7 +14,7 @@ import { killAllProcesses, removeTempDirs, repoRoot } from '../test/helpers/proc
 import { waitUntil } from '../test/helpers/wait-until.js';
 import { requireIndilib } from '../test/remote/helpers.js';
 import { getprop, setprop } from '../test/helpers/indi-tools.js';
-import { startExample, startIndiserver } from './support/start-example.js';
+import { startExample, startIndiserver, stopExample } from './support/start-example.js';
 
 const COUNTER = 'Fast Counter';
 const MAX_HZ = 2;
@@ -72,12 +72,13 @@ const ending = (received: readonly Timestamp<IndiMessage>[]): string[] =>
 describe('examples/throttle.ts', () => {
   it('limits its clients to --max-hz updates a second of each property, while clients of the upstream get every one', async () => {
     const upstream = await startUpstream();
-    const { example: throttle, port } = await startExample('throttle', [
+    const throttle = await startExample('throttle', [
       '--upstream',
       `127.0.0.1:${String(upstream)}`,
       '--max-hz',
       String(MAX_HZ),
     ]);
+    const { port } = throttle;
 
     // indi_getprop through the throttle lists exactly the upstream's properties.
     const direct = await getprop(upstream);
@@ -119,7 +120,6 @@ describe('examples/throttle.ts', () => {
     expect(ending(ofThrottle)).toEqual(['Busy 170', 'Ok 170', `message: ${DONE}`]);
 
     // SIGTERM stops the throttle gracefully.
-    process.kill(throttle.pid, 'SIGTERM');
-    expect(await throttle.exited).toEqual({ code: 0, signal: undefined });
+    expect(await stopExample(throttle)).toEqual({ code: 0, signal: undefined });
   });
 });

@@ -79,14 +79,15 @@ export async function stopExample({ example }: RunningExample): Promise<Awaited<
   return example.exited;
 }
 
-/** Runs `examples/<name>.ts --port <port>` to completion: its exit code and output. */
+/** Runs `examples/<name>.ts --port <port> [args]` to completion: its exit code and output. */
 export function runExample(
   name: string,
   port: number,
+  args: readonly string[] = [],
 ): Promise<{ readonly stdout: string; readonly stderr: string; readonly code: number | undefined }> {
   return run(
     process.execPath,
-    ['--import', 'tsx', join(repoRoot, 'examples', `${name}.ts`), '--port', String(port)],
+    ['--import', 'tsx', join(repoRoot, 'examples', `${name}.ts`), '--port', String(port), ...args],
     {
       timeout: 15_000,
       env: { HOME: tempDir('rxindi-example-home-') },
