@@ -54,7 +54,7 @@ export function remoteChannel(host: string, port: number, options: RemoteChannel
   const link = `${host}:${port}`;
   return socketLink(host, port, {
     id: options.id ?? (options.device === undefined ? link : `${options.device}@${link}`),
-    reconnectDelay: options.reconnectDelay ?? growingDelay({ initialDelayMs: 500, maxDelayMs: 30_000 }),
+    reconnectDelay: options.reconnectDelay ?? growingDelay(),
     greeting: () => [{ type: 'getProperties', version: '1.7', device: options.device ?? '*' }],
     ...(options.blobs === true ? { answers: askForBlobs } : {}),
     ...(options.parse === undefined ? {} : { parse: options.parse }),

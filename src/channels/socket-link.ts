@@ -67,20 +67,22 @@ export interface SocketLinkOptions {
 }
 
 /**
- * A delay that starts at `initialDelayMs` and doubles at every failed attempt, up to `maxDelayMs`.
+ * A delay that starts at `initialDelayMs` (default 500) and doubles at every
+ * failed attempt, up to `maxDelayMs` (default 30 000): how links and clients
+ * reconnect.
  *
  * @example
  * ```ts
- * const delay = growingDelay({ initialDelayMs: 500, maxDelayMs: 30_000 });
+ * const delay = growingDelay({ maxDelayMs: 60_000 });
  * delay(1); // 500
  * delay(3); // 2000
  * ```
  */
-export function growingDelay(options: {
-  readonly initialDelayMs: number;
-  readonly maxDelayMs: number;
-}): (attempt: number) => number {
-  return (attempt) => Math.min(options.initialDelayMs * 2 ** (attempt - 1), options.maxDelayMs);
+export function growingDelay(
+  options: { readonly initialDelayMs?: number; readonly maxDelayMs?: number } = {},
+): (attempt: number) => number {
+  const { initialDelayMs = 500, maxDelayMs = 30_000 } = options;
+  return (attempt) => Math.min(initialDelayMs * 2 ** (attempt - 1), maxDelayMs);
 }
 
 /**

@@ -125,13 +125,9 @@ function openChannel(
 ): Channel {
   const id = `server ${host}:${port}`;
   if (reconnect === false) return socketChannel(connect(port, host), { id, kind: 'remote' });
-  const delays = reconnect === true ? {} : reconnect;
   return socketLink(host, port, {
     id,
-    reconnectDelay: growingDelay({
-      initialDelayMs: delays.initialDelayMs ?? 500,
-      maxDelayMs: delays.maxDelayMs ?? 30_000,
-    }),
+    reconnectDelay: growingDelay(reconnect === true ? {} : reconnect),
     greeting,
   });
 }
