@@ -117,7 +117,6 @@ export { applySetVector } from './protocol/apply-set-vector.js';
 export {
   checkNewVector,
   vectorKind,
-  type DecodedBlob,
   type IndiVectorKind,
   type NewVectorCheck,
   type RequestRefusal,

@@ -1,5 +1,7 @@
 import { checkNewVector, vectorKind, type RequestRefusal } from '../protocol/check-new-vector.js';
 import type { DefVector, NewVector } from '../protocol/messages.js';
+import { decodeBlob } from '../protocol/blob-data.js';
+import type { ReceivedBlob } from './vector-definition.js';
 import type { VectorRequest } from './vector-request.js';
 
 /**
@@ -34,8 +36,15 @@ export type RequestCheck =
 export function validateRequest(def: DefVector, request: NewVector): RequestCheck {
   const checked = checkNewVector(def, request);
   if (!checked.ok) return checked;
-  const values: Record<string, unknown> = Object.fromEntries(checked.blobs);
-  for (const member of request.members) values[member.name] ??= member.value;
+  // BLOBs are decoded here, once accepted: the checks only needed their length.
+  const entries: [string, unknown][] =
+    request.type === 'newBLOBVector'
+      ? request.members.map(({ name, value, format, size }) => [
+          name,
+          { bytes: decodeBlob(value), format, size } satisfies ReceivedBlob,
+        ])
+      : request.members.map(({ name, value }) => [name, value]);
+  const values: Record<string, unknown> = Object.fromEntries(entries);
   return {
     ok: true,
     request: {

@@ -1,4 +1,5 @@
 import type { PropertyPerm, PropertyState, SwitchState } from '../protocol/messages.js';
+import type { IndiVectorKind } from '../protocol/check-new-vector.js';
 import type { BlobVectorDefinition } from './blob-vector.js';
 import type { LightVectorDefinition } from './light-vector.js';
 import type { NumberVectorDefinition } from './number-vector.js';
@@ -69,7 +70,7 @@ export type VectorDefinition =
  * const kinds = Object.values(mount.vectors).map((vector): VectorKind => vector.kind); // ['switch', 'number']
  * ```
  */
-export type VectorKind = VectorDefinition['kind'];
+export type VectorKind = IndiVectorKind;
 
 /**
  * BLOB bytes a driver sends: `format` defaults to the member's, `size` (the

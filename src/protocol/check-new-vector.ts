@@ -1,5 +1,4 @@
 import { match } from 'ts-pattern';
-import { decodeBlob } from './blob-data.js';
 import type {
   DefNumberVector,
   DefSwitchVector,
@@ -56,21 +55,7 @@ export interface RequestRefusal {
 }
 
 /**
- * BLOB data of a request, decoded, with the format and (uncompressed) size it declared.
- *
- * @example
- * ```ts
- * const blob: DecodedBlob = { bytes: new Uint8Array([1, 2]), format: '.bin', size: 2 };
- * ```
- */
-export interface DecodedBlob {
-  readonly bytes: Uint8Array;
-  readonly format: string;
-  readonly size: number;
-}
-
-/**
- * The outcome of {@link checkNewVector}: accepted (with its BLOBs decoded), or refused.
+ * The outcome of {@link checkNewVector}: accepted, or refused and why.
  *
  * @example
  * ```ts
@@ -81,7 +66,7 @@ export interface DecodedBlob {
  * ```
  */
 export type NewVectorCheck =
-  | { readonly ok: true; readonly blobs: ReadonlyMap<string, DecodedBlob> }
+  | { readonly ok: true }
   | ({ readonly ok: false } & RequestRefusal);
 
 const kinds: Readonly<Record<DefVector['type'] | NewVector['type'], IndiVectorKind>> = {
@@ -149,17 +134,21 @@ function checkSwitches(def: DefSwitchVector, request: NewVector): Problem {
   return undefined;
 }
 
-function decoded(blob: OneBlob): DecodedBlob | RequestRefusal {
-  const text = blob.value.replace(/\s+/g, '');
-  if (text.length % 4 !== 0 || !base64.test(text))
-    return { rule: 'blobData', member: blob.name, reason: `${blob.name} data is not base64` };
-  const bytes = decodeBlob(text);
-  // INDI 1.7: size is the uncompressed size, so only uncompressed data can be checked against it.
-  if (!blob.format.endsWith('.z') && bytes.length !== blob.size) {
-    const reason = `${blob.name} size ${blob.size} does not match its ${bytes.length} bytes of data`;
-    return { rule: 'blobSize', member: blob.name, reason };
+/** BLOB data that is not base64, or whose byte count (known without decoding it) is not its size. */
+function checkBlobs(members: readonly OneBlob[]): Problem {
+  for (const blob of members) {
+    const text = blob.value.replace(/\s+/g, '');
+    if (text.length % 4 !== 0 || !base64.test(text))
+      return { rule: 'blobData', member: blob.name, reason: `${blob.name} data is not base64` };
+    const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
+    const length = (text.length / 4) * 3 - padding;
+    // INDI 1.7: size is the uncompressed size, so only uncompressed data can be checked against it.
+    if (!blob.format.endsWith('.z') && length !== blob.size) {
+      const reason = `${blob.name} size ${blob.size} does not match its ${length} bytes of data`;
+      return { rule: 'blobSize', member: blob.name, reason };
+    }
   }
-  return { bytes, format: blob.format, size: blob.size };
+  return undefined;
 }
 
 /**
@@ -197,7 +186,6 @@ export function checkNewVector(def: DefVector, request: NewVector): NewVectorChe
       return refuse({ rule: 'unknownMember', member: name, reason: `no member ${name}` });
     seen.add(name);
   }
-  const blobs = new Map<string, DecodedBlob>();
   const problem = match([def, request] as const)
     .returnType<Problem>()
     .with([{ type: 'defNumberVector' }, { type: 'newNumberVector' }], ([numbers, { members }]) =>
@@ -206,14 +194,7 @@ export function checkNewVector(def: DefVector, request: NewVector): NewVectorChe
     .with([{ type: 'defSwitchVector' }, { type: 'newSwitchVector' }], ([switches]) =>
       checkSwitches(switches, request),
     )
-    .with([{ type: 'defBLOBVector' }, { type: 'newBLOBVector' }], ([, { members }]) => {
-      for (const blob of members) {
-        const data = decoded(blob);
-        if ('rule' in data) return data;
-        blobs.set(blob.name, data);
-      }
-      return undefined;
-    })
+    .with([{ type: 'defBLOBVector' }, { type: 'newBLOBVector' }], ([, { members }]) => checkBlobs(members))
     .otherwise(() => undefined);
-  return problem === undefined ? { ok: true, blobs } : refuse(problem);
+  return problem === undefined ? { ok: true } : refuse(problem);
 }

@@ -190,6 +190,11 @@ describe('a refused request', () => {
       newBlob(encodeBlob(new Uint8Array([1, 2, 3])), 4),
       'UPLOAD request rejected: FILE size 4 does not match its 3 bytes of data',
     ],
+    [
+      'ending in two padding characters, of another size than declared',
+      newBlob(encodeBlob(new Uint8Array([1])), 2),
+      'UPLOAD request rejected: FILE size 2 does not match its 1 bytes of data',
+    ],
   ])('BLOB data %s', async (_, request, message) => {
     const { take, receive, seen } = setup();
     await receive(request);
