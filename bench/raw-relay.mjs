@@ -74,10 +74,14 @@ function answerPing(tag) {
 
 /** Where a suffix of `data` from `from` on could still become `<pingRequest`, or -1. */
 function partialNeedle(data, from) {
-  const start = Math.max(from, data.length - needle.length + 1);
-  const at = data.indexOf(needle[0], start);
-  if (at < 0) return -1;
-  return data.subarray(at).equals(needle.subarray(0, data.length - at)) ? at : -1;
+  for (
+    let at = data.indexOf(needle[0], Math.max(from, data.length - needle.length + 1));
+    at >= 0;
+    at = data.indexOf(needle[0], at + 1)
+  ) {
+    if (data.subarray(at).equals(needle.subarray(0, data.length - at))) return at;
+  }
+  return -1;
 }
 
 /** Bytes of the driver's output held back because they may be the start of a pingRequest. */

@@ -15,7 +15,14 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { decodeBlob } from '../../src/protocol/blob-data.js';
 import type { IndiMessage, SetBlobVector } from '../../src/protocol/messages.js';
 import { RawIndiClient } from '../helpers/indi-client.js';
-import { cliPort, killAllProcesses, repoRoot, startCli, type TestProcess } from '../helpers/processes.js';
+import {
+  cliPort,
+  killAllProcesses,
+  literal,
+  repoRoot,
+  startCli,
+  type TestProcess,
+} from '../helpers/processes.js';
 import { pidRunning, waitUntil } from '../helpers/wait-until.js';
 
 const fixtures = join(fileURLToPath(import.meta.url), '../fixtures');
@@ -38,7 +45,6 @@ afterEach(async () => {
 /** A log line of the CLI, without its timestamp: `^<timestamp>: <line>$`. */
 const logLine = (line: string): RegExp => new RegExp(`^\\S+: ${line}$`);
 /** Text for a RegExp, special characters escaped. */
-const literal = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 const getProperties = "<getProperties version='1.7'/>\n";
 const isTick = (message: IndiMessage): boolean =>

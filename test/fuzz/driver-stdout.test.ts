@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processChannel } from '../../src/channels/process-channel.js';
-import { removeTempDirs, tempDir } from '../helpers/processes.js';
+import { literal, removeTempDirs, tempDir } from '../helpers/processes.js';
 import { fuzzCases, loadRecordings, oversizedTag, type FuzzCase } from './byte-fuzzer.js';
 import {
   heapBound,
@@ -35,8 +35,6 @@ beforeAll(() => {
 afterAll(() => {
   removeTempDirs();
 });
-
-const literal = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 async function replayCase({ seed, steps, bytes }: FuzzCase): Promise<void> {
   const why = `seed ${seed}: ${steps.join('; ')}`;

@@ -152,3 +152,6 @@ export async function childPids(parent: number, pattern: string): Promise<number
     .filter((line) => line !== '')
     .map(Number);
 }
+
+/** `text` escaped for a RegExp, to match it literally inside a pattern (for `waitForStderr`). */
+export const literal = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
