@@ -10,6 +10,7 @@ import { freePort } from '../../test/helpers/free-port.js';
 import { repoRoot, run, startProcess, tempDir, type TestProcess } from '../../test/helpers/processes.js';
 import { getprop } from '../../test/helpers/indi-tools.js';
 import { waitUntil } from '../../test/helpers/wait-until.js';
+import { startIndiserver as startGuardedIndiserver } from '../../test/remote/helpers.js';
 
 /** A running example and the port it listens on. */
 export interface RunningExample {
@@ -47,21 +48,18 @@ export async function startExample(
 }
 
 /**
- * indilib's `indiserver -v` with `drivers`, on a free port and its own local
- * socket, once it listens (indi_getprop fails on a port nobody listens on
- * yet) and `ready` holds for what indi_getprop sees of `specs`.
+ * indilib's `indiserver -v` with `drivers` (test/remote/helpers.ts starts it,
+ * on a free port, once it listens), once `ready` holds for what indi_getprop
+ * sees of `specs`.
  */
 export async function startIndiserver(
   drivers: readonly string[],
   specs: readonly string[],
   ready: (values: ReadonlyMap<string, string>) => boolean,
 ): Promise<number> {
-  const port = await freePort();
-  const socket = `/tmp/indiserver-${String(process.pid)}-${String(port)}`;
-  const indiserver = startProcess('indiserver', ['-v', '-p', String(port), '-u', socket, ...drivers], {
-    env: { HOME: tempDir('rxindi-example-home-') },
+  const { port } = await startGuardedIndiserver('upstream indiserver', drivers, {
+    home: tempDir('rxindi-example-home-'),
   });
-  await indiserver.waitForStderr(/listening to port \d+/, { timeout: 10_000 });
   await waitUntil(
     `indiserver on port ${String(port)} to serve ${drivers.join(', ')}`,
     async () => ready(await getprop(port, specs)),
