@@ -118,22 +118,16 @@ function declaredNames(code: string): Set<string> {
   return names;
 }
 
-/** `{ a, type B, … }`: the import list of `symbols`, type-only ones marked (verbatimModuleSyntax). */
-function importList(symbols: readonly ts.Symbol[], values: ReadonlySet<string>): string {
-  return `{ ${symbols.map(({ name }) => (values.has(name) ? name : `type ${name}`)).join(', ')} }`;
+/** `{ a, type B, … }`: the import list of `names`, type-only ones marked (verbatimModuleSyntax). */
+function importList(names: readonly string[], values: ReadonlySet<string>): string {
+  return `{ ${names.map((name) => (values.has(name) ? name : `type ${name}`)).join(', ')} }`;
 }
 
 /** The exports of a module of `program`, and which of them are values. */
-function exportsOf(program: ts.Program, file: ts.SourceFile): { symbols: ts.Symbol[]; values: Set<string> } {
-  const checker = program.getTypeChecker();
-  const moduleSymbol = checker.getSymbolAtLocation(file);
-  if (!moduleSymbol) throw new Error(`${file.fileName} is not a module.`);
-  const symbols = checker.getExportsOfModule(moduleSymbol);
-  const values = symbols.filter((symbol) => {
-    const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
-    return target.flags & ts.SymbolFlags.Value;
-  });
-  return { symbols, values: new Set(values.map(({ name }) => name)) };
+function exportsOf(program: ts.Program, file: ts.SourceFile): { names: string[]; values: Set<string> } {
+  const exports = publicExports(program, file);
+  const values = exports.filter(({ target }) => target.flags & ts.SymbolFlags.Value);
+  return { names: exports.map(({ name }) => name), values: new Set(values.map(({ name }) => name)) };
 }
 
 const options: ts.CompilerOptions = { ...compilerOptions('tsconfig.json'), noEmit: true };
@@ -147,8 +141,8 @@ const entryFile = program.getSourceFile(entryPath);
 if (!rxjsFile || !entryFile) throw new Error(`Cannot load ${entry} and rxjs: run npm install.`);
 const rxindi = exportsOf(program, entryFile);
 const rxjs = exportsOf(program, rxjsFile);
-const rxindiNames = new Set(rxindi.symbols.map(({ name }) => name));
-const rxjsSymbols = rxjs.symbols.filter(({ name }) => !rxindiNames.has(name));
+const rxindiNames = new Set(rxindi.names);
+const rxjsNames = rxjs.names.filter((name) => !rxindiNames.has(name));
 
 const blocks = publicExports(program).flatMap(({ name, target }) =>
   exampleTags(target).flatMap(({ file, tag }) => blocksOf(name, file, tag)),
@@ -157,10 +151,10 @@ const blocks = publicExports(program).flatMap(({ name, target }) =>
 /** The module an example becomes: its prelude, then its code; `preludeLines` maps lines back. */
 function exampleModule(block: ExampleBlock): { text: string; preludeLines: number } {
   const own = declaredNames(block.code);
-  const free = (symbol: ts.Symbol): boolean => !own.has(symbol.name);
+  const free = (name: string): boolean => !own.has(name);
   const prelude = [
-    `import ${importList(rxindi.symbols.filter(free), rxindi.values)} from ${JSON.stringify(entryPath.replace(/\.ts$/, '.js'))};`,
-    `import ${importList(rxjsSymbols.filter(free), rxjs.values)} from 'rxjs';`,
+    `import ${importList(rxindi.names.filter(free), rxindi.values)} from ${JSON.stringify(entryPath.replace(/\.ts$/, '.js'))};`,
+    `import ${importList(rxjsNames.filter(free), rxjs.values)} from 'rxjs';`,
     ...Object.entries(placeholders)
       .filter(([name]) => !own.has(name))
       .map(([name, type]) => `declare const ${name}: ${type};`),

@@ -38,12 +38,13 @@ export function buildProgram(): ts.Program {
   return ts.createProgram({ rootNames: [entry], options: compilerOptions('tsconfig.build.json') });
 }
 
-/** Every export of {@link entry} in `program`, aliases resolved to their declarations. */
-export function publicExports(program: ts.Program): PublicExport[] {
+/** Every export of a module of `program` ({@link entry} by default), aliases resolved to their declarations. */
+export function publicExports(program: ts.Program, module: ts.SourceFile | string = entry): PublicExport[] {
   const checker = program.getTypeChecker();
-  const source = program.getSourceFile(entry);
+  const source = typeof module === 'string' ? program.getSourceFile(module) : module;
   const moduleSymbol = source && checker.getSymbolAtLocation(source);
-  if (!moduleSymbol) throw new Error(`${entry} is not a module.`);
+  if (!moduleSymbol)
+    throw new Error(`${typeof module === 'string' ? module : module.fileName} is not a module.`);
   return checker.getExportsOfModule(moduleSymbol).map((exported) => ({
     name: exported.name,
     target: exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported,
