@@ -10,7 +10,7 @@ import type { IndiMessage, Message, SetSwitchVector } from '../src/index.js';
 import { RawIndiClient } from '../test/helpers/indi-client.js';
 import { killAllProcesses, removeTempDirs } from '../test/helpers/processes.js';
 import { getprop, setprop } from '../test/helpers/indi-tools.js';
-import { startExample, startIndiserver, stopExample } from './support/start-example.js';
+import { startExample, startTelescopeIndiserver, stopExample } from './support/start-example.js';
 
 const SCOPE = 'Telescope Simulator';
 const REFUSAL = `read-only mirror: ${SCOPE}.CONNECTION cannot be changed here`;
@@ -21,12 +21,6 @@ afterEach(async () => {
   await killAllProcesses();
   removeTempDirs();
 });
-
-/** indiserver with the telescope simulator, once it serves the telescope. */
-const startUpstream = (): Promise<number> =>
-  startIndiserver(['indi_simulator_telescope'], [`${SCOPE}.CONNECTION.*`], (values) =>
-    values.has(`${SCOPE}.CONNECTION.CONNECT`),
-  );
 
 const isRefusal = (message: IndiMessage): message is Message =>
   message.type === 'message' && message.message === REFUSAL;
@@ -47,7 +41,7 @@ async function watcher(port: number): Promise<RawIndiClient> {
 
 describe('examples/read-only-mirror.ts', () => {
   it('shows the upstream, refuses changes to the sender alone, and relays changes made upstream', async () => {
-    const upstream = await startUpstream();
+    const upstream = await startTelescopeIndiserver();
     const mirror = await startExample('read-only-mirror', ['--upstream', `127.0.0.1:${String(upstream)}`]);
     const { port } = mirror;
 

@@ -18,7 +18,7 @@ import { getprop, setprop } from '../test/helpers/indi-tools.js';
 import {
   runExample,
   startExample,
-  startIndiserver,
+  startTelescopeIndiserver,
   stopExample,
   type RunningExample,
 } from './support/start-example.js';
@@ -30,12 +30,6 @@ afterEach(async () => {
   await killAllProcesses();
   removeTempDirs();
 });
-
-/** indiserver with the telescope simulator, once it serves the telescope. */
-const startUpstream = (): Promise<number> =>
-  startIndiserver(['indi_simulator_telescope'], [`${SCOPE}.CONNECTION.*`], (values) =>
-    values.has(`${SCOPE}.CONNECTION.CONNECT`),
-  );
 
 /** SIGTERM, and the variant exits 0 having said nothing more. */
 async function stop(variant: RunningExample): Promise<void> {
@@ -61,7 +55,7 @@ const parse = (xml: string): Promise<IndiMessage> => lastValueFrom(of(xml).pipe(
 
 describe('examples/recorder.ts and examples/replay.ts', () => {
   it("record a night with the telescope simulator, replay it with the same properties, and record the replay's same traffic", async () => {
-    const upstream = await startUpstream();
+    const upstream = await startTelescopeIndiserver();
     const dir = tempDir('rxindi-session-');
     const night = join(dir, 'night.jsonl');
     const recorder = await startExample('recorder', [

@@ -71,6 +71,12 @@ export async function startIndiserver(
   return port;
 }
 
+/** indiserver with indi_simulator_telescope, once indi_getprop sees the telescope. */
+export const startTelescopeIndiserver = (): Promise<number> =>
+  startIndiserver(['indi_simulator_telescope'], ['Telescope Simulator.CONNECTION.*'], (values) =>
+    values.has('Telescope Simulator.CONNECTION.CONNECT'),
+  );
+
 /** Sends SIGTERM to the example alone (not its group) and resolves with how it ended. */
 export async function stopExample({ example }: RunningExample): Promise<Awaited<TestProcess['exited']>> {
   process.kill(example.pid, 'SIGTERM');
