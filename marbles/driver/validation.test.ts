@@ -72,7 +72,8 @@ const connectionAlert = (reason: string): CheckedRequest => ({
     ],
   },
 });
-const coordinatesAlert = (reason: string): CheckedRequest => ({
+/** The refusal of an EQUATORIAL_EOD_COORD request: an Alert carrying the values as they stay (DEC `dec`). */
+const coordinatesAlert = (reason: string, dec = 90): CheckedRequest => ({
   ok: false,
   device: 'Mount',
   name: 'EQUATORIAL_EOD_COORD',
@@ -86,7 +87,7 @@ const coordinatesAlert = (reason: string): CheckedRequest => ({
     message: `EQUATORIAL_EOD_COORD request rejected: ${reason}`,
     members: [
       { name: 'RA', value: 0 },
-      { name: 'DEC', value: 90 },
+      { name: 'DEC', value: dec },
     ],
   },
 });
@@ -184,24 +185,7 @@ describe('driver rules', () => {
           message: dec45,
         },
       },
-      r: {
-        ok: false,
-        device: 'Mount',
-        name: 'EQUATORIAL_EOD_COORD',
-        reason: 'DEC = 45 is outside the range -30 to 30',
-        reply: {
-          type: 'setNumberVector',
-          device: 'Mount',
-          name: 'EQUATORIAL_EOD_COORD',
-          state: 'Alert',
-          timestamp: at,
-          message: 'EQUATORIAL_EOD_COORD request rejected: DEC = 45 is outside the range -30 to 30',
-          members: [
-            { name: 'RA', value: 0 },
-            { name: 'DEC', value: 0 },
-          ],
-        },
-      },
+      r: coordinatesAlert('DEC = 45 is outside the range -30 to 30', 0),
     };
 
     scheduler.run(({ hot, expectObservable }) => {
