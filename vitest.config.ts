@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // Pooled memory is overwritten as it returns to its pool: bytes used after their release fail the tests.
+    env: { RXINDI_POISON_LINES: '1' },
   },
 });

@@ -10,8 +10,10 @@
  *   FLOOD_MODE=numbers  FLOOD_COUNT `setNumberVector`s of VALUES, pre-built
  *                       before GO and written in 64 KiB writes;
  *   FLOOD_MODE=blobs    FLOOD_COUNT `setBLOBVector`s of IMAGE carrying
- *                       FLOOD_BLOB_BYTES (default 1 MiB) random bytes, base64
- *                       in 72-character lines, each followed by
+ *                       FLOOD_BLOB_BYTES (default 1 MiB) bytes, base64 in
+ *                       72-character lines: image N starts with N as a
+ *                       6-byte big-endian number, the same random bytes
+ *                       follow in every image; each is followed by
  *                       `<pingRequest uid='SetBLOB/N' />` and paced by the
  *                       server's `pingReply`, as libindi 1.9 drivers do.
  *
@@ -121,11 +123,21 @@ function numberChunks() {
   return chunks;
 }
 
-/** One random payload in base64, 72 characters a line, encoded once and reused. */
+/** Bytes that start every image (its number), 8 characters in base64. */
+const serialBytes = 6;
+
+/** The random rest of every image in base64, 72 characters a line, encoded once and reused. */
 function blobPayload() {
-  const base64 = randomBytes(blobBytes).toString('base64');
+  const base64 = randomBytes(blobBytes - serialBytes).toString('base64');
   const lines = base64.match(/.{1,72}/g) ?? [];
-  return { enclen: base64.length, text: Buffer.from(`${lines.join('\n')}\n`, 'latin1') };
+  return { enclen: base64.length + 8, text: Buffer.from(`${lines.join('\n')}\n`, 'latin1') };
+}
+
+/** Image `n`'s own first line: its number in base64. */
+function serialLine(n) {
+  const serial = Buffer.alloc(serialBytes);
+  serial.writeUIntBE(n, 0, serialBytes);
+  return `${serial.toString('base64')}\n`;
 }
 
 async function write(bytes) {
@@ -156,7 +168,7 @@ async function floodBlobs(payload) {
 `;
     const uid = `SetBLOB/${n}`;
     const replied = pingReplied(uid);
-    await write(head);
+    await write(head + serialLine(n));
     await write(payload.text);
     await write(`  </oneBLOB>\n</setBLOBVector>\n<pingRequest uid='${uid}' />\n`);
     await replied;

@@ -26,6 +26,13 @@ export interface Channel {
   readonly kind: 'client' | 'driver' | 'remote';
   readonly messages$: Observable<IndiMessage>;
   readonly sink: Observer<IndiMessage>;
+  /**
+   * True when the sink holds what it writes after `next` returns
+   * ({@link holdOriginal}), so that it may be handed messages in pooled
+   * memory; {@link serve} keeps ({@link keepOriginal}) every message it
+   * hands to other sinks.
+   */
+  readonly holdsOriginals?: boolean;
   readonly events$: Observable<ChannelEvent>;
   readonly closed: Promise<void>;
 }

@@ -19,6 +19,7 @@ import {
   type Observer,
 } from 'rxjs';
 import { encodeIndi } from '../protocol/encode-indi.js';
+import { holdOriginal } from '../protocol/original-text.js';
 import type { IndiMessage } from '../protocol/messages.js';
 import type { ParseIndiOptions } from '../protocol/parse-indi.js';
 import type { Channel, ChannelEvent } from './channel.js';
@@ -88,7 +89,7 @@ export function processChannel(
   const id = options.id ?? basename(command);
   const events$ = new Subject<ChannelEvent>();
   const restartDelay = options.restartDelay ?? defaultRestartDelay;
-  let toDriver: { write(bytes: Uint8Array): unknown; end(): unknown } | undefined;
+  let toDriver: { write(bytes: Uint8Array, done?: () => void): unknown; end(): unknown } | undefined;
   let lastExit: Promise<unknown> = Promise.resolve();
   let markClosed: () => void = () => undefined;
   const closed = new Promise<void>((resolve) => {
@@ -171,9 +172,11 @@ export function processChannel(
   );
 
   const sink: Observer<IndiMessage> = {
-    next: (message) => toDriver?.write(encodeIndi(message)),
+    next: (message) => {
+      if (toDriver) toDriver.write(encodeIndi(message), holdOriginal(message));
+    },
     error: () => toDriver?.end(),
     complete: () => toDriver?.end(),
   };
-  return { id, kind: 'driver', messages$, sink, events$, closed };
+  return { id, kind: 'driver', messages$, sink, events$, closed, holdsOriginals: true };
 }

@@ -78,7 +78,7 @@ export function socketChannel(socket: Socket, options: SocketChannelOptions = {}
       }
     },
   });
-  return { id, kind: options.kind ?? 'client', messages$, sink, events$, closed };
+  return { id, kind: options.kind ?? 'client', messages$, sink, events$, closed, holdsOriginals: true };
 }
 
 /**

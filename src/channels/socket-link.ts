@@ -176,5 +176,5 @@ export function socketLink(host: string, port: number, options: SocketLinkOption
     share(),
   );
 
-  return { id, kind: 'remote', messages$, sink: linkSink, events$, closed };
+  return { id, kind: 'remote', messages$, sink: linkSink, events$, closed, holdsOriginals: true };
 }

@@ -4,6 +4,7 @@ import type { Observer } from 'rxjs';
 import { encodeIndi } from '../protocol/encode-indi.js';
 import type { IndiMessage } from '../protocol/messages.js';
 import { isBlobMessage } from '../protocol/messages.js';
+import { holdOriginal } from '../protocol/original-text.js';
 import { serializeIndi } from '../protocol/serialize-indi.js';
 import { indiTimestamp } from '../protocol/timestamp.js';
 
@@ -47,6 +48,8 @@ interface Entry {
   readonly message: IndiMessage;
   readonly bytes: Uint8Array;
   readonly key: string | undefined;
+  /** Releases the message's pooled bytes once written or dropped. */
+  readonly release: (() => void) | undefined;
 }
 
 const scratch = Buffer.allocUnsafe(64 * 1024);
@@ -127,7 +130,7 @@ export function socketSink(socket: Socket, options: SocketSinkOptions = {}): Obs
       if (entry === undefined) continue;
       queuedBytes -= entry.bytes.length;
       if (entry.key !== undefined && byKey.get(entry.key) === head - 1) byKey.delete(entry.key);
-      socket.write(entry.bytes);
+      socket.write(entry.bytes, entry.release);
     }
     socket.uncork();
     if (head === queue.length) {
@@ -151,6 +154,15 @@ export function socketSink(socket: Socket, options: SocketSinkOptions = {}): Obs
     scheduled = true;
     setImmediate(flush);
   };
+  const dropQueue = (): void => {
+    for (let at = head; at < queue.length; at++) queue[at]?.release?.();
+    queue = [];
+    head = 0;
+    queuedBytes = 0;
+    byKey.clear();
+  };
+  // Writes that never happen release their bytes too (write callbacks do for the rest).
+  socket.once('close', dropQueue);
   const disconnect = (): void => {
     options.onOverflow?.(waiting());
     const note = `rxindi: you are more than ${Math.round(maxQueueBytes / 1048576)} MB behind; disconnecting (the server's -m limit)`;
@@ -158,10 +170,7 @@ export function socketSink(socket: Socket, options: SocketSinkOptions = {}): Obs
     // What is still buffered is bounded (under behindBytes): give a stalled
     // client a minute to read up to the note that says why it was cut off.
     setTimeout(() => socket.destroy(), 60_000).unref();
-    queue = [];
-    head = 0;
-    queuedBytes = 0;
-    byKey.clear();
+    dropQueue();
   };
   // A definition or deletion queued after an update: later updates must not
   // merge into the one before it, which would carry them ahead of it.
@@ -179,6 +188,7 @@ export function socketSink(socket: Socket, options: SocketSinkOptions = {}): Obs
     if (merged === undefined) return message;
     queue[at] = undefined;
     queuedBytes -= older.bytes.length;
+    older.release?.();
     return merged;
   };
 
@@ -202,7 +212,7 @@ export function socketSink(socket: Socket, options: SocketSinkOptions = {}): Obs
       }
       if (key !== undefined) byKey.set(key, queue.length);
       else forgetUpdatesOf(message);
-      queue.push({ message, bytes, key });
+      queue.push({ message, bytes, key, release: holdOriginal(message) });
       queuedBytes += bytes.length;
       schedule();
     },

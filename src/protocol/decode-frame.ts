@@ -39,7 +39,7 @@ export class FrameDecoder {
     const element = scanElement(xml) ?? this.saxes.read(xml.toString('utf8'));
     const message = element instanceof Refusal ? element : toMessage(element, payloads, this.warn);
     if (message instanceof Refusal) return this.report(message.reason, message.detail);
-    rememberOriginalText(message, frame.line);
+    rememberOriginalText(message, frame.line, frame.lease);
     return message;
   }
 

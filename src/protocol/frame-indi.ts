@@ -1,6 +1,7 @@
 import { Observable, type OperatorFunction } from 'rxjs';
 import { endOfTag } from './end-of-tag.js';
 import { IndiProtocolError, excerptOf } from './errors.js';
+import type { LineLease, LinePool } from './line-pool.js';
 
 /**
  * One complete top-level element, as the bytes that arrived: what
@@ -17,6 +18,12 @@ export interface IndiFrame {
   readonly bytes: Buffer;
   /** The same bytes followed by a newline, in the same memory: ready to forward. */
   readonly line: Buffer;
+  /**
+   * When `line` is pooled memory ({@link FrameIndiOptions.linePool}): it is
+   * valid while the frame is handed on, and after that only for whoever
+   * held the lease ({@link LineLease.hold}) or kept it.
+   */
+  readonly lease?: LineLease;
 }
 
 /**
@@ -37,6 +44,13 @@ export interface FrameIndiOptions {
   readonly maxDepth?: number;
   /** Non-fatal problems (text between elements) are reported here. */
   readonly onProblem?: (problem: IndiProtocolError) => void;
+  /**
+   * Large elements go into reusable memory from this pool, lent to each
+   * frame ({@link IndiFrame.lease}) instead of fresh memory. Only for
+   * consumers that hold what they keep past the frame's hand-over, as
+   * {@link serve} does; without it every frame owns its memory.
+   */
+  readonly linePool?: LinePool;
 }
 
 const LT = 0x3c;
@@ -225,12 +239,18 @@ class Framer {
     if (tooLarge) return tooLarge;
     // One copy serves both parsing and forwarding: the element and a newline.
     const size = this.pos - this.start;
-    const line = Buffer.allocUnsafe(size + 1);
+    const pool = this.options.linePool;
+    const lease = pool && size >= pool.minBytes ? pool.take(size + 1) : undefined;
+    const line = lease?.bytes ?? Buffer.allocUnsafe(size + 1);
     this.data.copy(line, 0, this.start, this.pos);
     line[size] = NEWLINE;
     const offset = this.base + this.start;
     this.start = -1;
-    this.emit({ offset, bytes: line.subarray(0, size), line });
+    try {
+      this.emit({ offset, bytes: line.subarray(0, size), line, ...(lease ? { lease } : {}) });
+    } finally {
+      lease?.release();
+    }
     return 'done';
   }
 

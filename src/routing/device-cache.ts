@@ -1,6 +1,7 @@
 import { applySetVector } from '../protocol/apply-set-vector.js';
 import type { DefVector, GetProperties, IndiMessage } from '../protocol/messages.js';
 import { isDefVector, isSetVector } from '../protocol/messages.js';
+import { keepOriginal } from '../protocol/original-text.js';
 import type { Routed } from './route-to.js';
 import { isOwnerOf, speaksForDevices } from './routing-state.js';
 import type { ChannelRef } from './traffic.js';
@@ -49,6 +50,7 @@ export class DeviceCache {
 
   private apply(from: ChannelRef, message: IndiMessage): void {
     if (isDefVector(message)) {
+      keepOriginal(message);
       const cached = this.devices.get(message.device) ?? {
         owner: from,
         vectors: new Map<string, DefVector>(),

@@ -32,6 +32,8 @@ import { listenTcp, type ListenEvent } from '../channels/listen-tcp.js';
 import { processChannel } from '../channels/process-channel.js';
 import { refuseSocket, socketChannel } from '../channels/socket-channel.js';
 import { IndiProtocolError } from '../protocol/errors.js';
+import { LinePool } from '../protocol/line-pool.js';
+import { keepOriginal } from '../protocol/original-text.js';
 import { isDefVector, type IndiMessage, type Message } from '../protocol/messages.js';
 import { indiTimestamp } from '../protocol/timestamp.js';
 import type { ParseIndiOptions } from '../protocol/parse-indi.js';
@@ -132,6 +134,12 @@ export interface ServeOptions {
    * and gets the latest values instead of every one. Default 50; 0 never waits.
    */
   readonly driverHoldMs?: number;
+  /**
+   * Reusable memory for large elements (BLOBs) arriving from clients and
+   * drivers: see {@link LinePool}. Default: a pool of its own, keeping up to
+   * 32 MiB free; pass one to size it or to read its `stats`.
+   */
+  readonly linePool?: LinePool;
   /** More channels, at any time: in-process drivers, drivers started later, links. */
   readonly channels$?: Observable<Channel>;
   /** Ids of channels to close while the server runs (a driver stopped through the FIFO). */
@@ -213,6 +221,32 @@ export function parseLimits(options: Pick<ServeOptions, 'maxMessageBytes' | 'max
   };
 }
 
+/** What the server's own channels parse with: its limits, and one pool for large elements. */
+type PooledParse = ParseLimits & { readonly linePool: LinePool };
+
+/**
+ * An operator of yours between the server's own steps: messages reach it
+ * with their pooled bytes kept ({@link keepOriginal}), since it may hold
+ * them as long as it likes.
+ */
+function keepingOriginals<T, R>(
+  messageOf: (item: T) => IndiMessage | undefined,
+  operator: OperatorFunction<T, R>,
+): OperatorFunction<T, R> {
+  return (source) =>
+    source.pipe(
+      tap((item) => {
+        const message = messageOf(item);
+        if (message) keepOriginal(message);
+      }),
+      operator,
+    );
+}
+
+const itself = (message: IndiMessage): IndiMessage => message;
+const messageOfStep = ({ event }: RoutedStep): IndiMessage | undefined =>
+  event.type === 'message' ? event.message : undefined;
+
 /** The INDI `message` a client gets before it is closed for input that cannot be read. */
 function unreadable(error: IndiProtocolError): Message {
   return {
@@ -222,11 +256,16 @@ function unreadable(error: IndiProtocolError): Message {
   };
 }
 
-function driverChannel(driver: DriverCommand, options: ServeOptions, paused$: Observable<boolean>): Channel {
+function driverChannel(
+  driver: DriverCommand,
+  options: ServeOptions,
+  parse: PooledParse,
+  paused$: Observable<boolean>,
+): Channel {
   const { command, args = [], env, id } = typeof driver === 'string' ? { command: driver } : driver;
   return processChannel(command, args, {
     restarts: options.restarts,
-    parse: parseLimits(options),
+    parse,
     env,
     paused$,
     ...(id === undefined ? {} : { id }),
@@ -261,6 +300,7 @@ export function serve(options: ServeOptions = {}): Observable<ServerEvent> {
       maxDevices: options.maxDevices ?? defaultDefinitionLimits.maxDevices,
       maxProperties: options.maxProperties ?? defaultDefinitionLimits.maxProperties,
     };
+    const parse: PooledParse = { ...parseLimits(options), linePool: options.linePool ?? new LinePool() };
     const hold$ = events$.pipe(
       holdDrivers(options.driverHoldMs),
       shareReplay({ bufferSize: 1, refCount: true }),
@@ -304,7 +344,7 @@ export function serve(options: ServeOptions = {}): Observable<ServerEvent> {
         conflationKey,
         conflate,
       };
-      return of(socketChannel(socket, { queue, parse: parseLimits(options) }));
+      return of(socketChannel(socket, { queue, parse }));
     };
 
     const listener$: Observable<ListenEvent> =
@@ -330,7 +370,7 @@ export function serve(options: ServeOptions = {}): Observable<ServerEvent> {
     const drivers$ = ready$.pipe(
       mergeMap(() =>
         merge(
-          from(options.drivers ?? []).pipe(map((driver) => driverChannel(driver, options, hold$))),
+          from(options.drivers ?? []).pipe(map((driver) => driverChannel(driver, options, parse, hold$))),
           options.channels$ ?? EMPTY,
         ),
       ),
@@ -348,10 +388,11 @@ export function serve(options: ServeOptions = {}): Observable<ServerEvent> {
           limitDefinitions(definitionLimits, (refusal) =>
             events$.next({ type: 'definitionRefused', channel: channel.id, ...refusal }),
           ),
-          options.incoming?.(ref) ?? identity,
+          options.incoming ? keepingOriginals(itself, options.incoming(ref)) : identity,
           tap((item) => {
-            if (!isReply(item) && traced())
-              events$.next({ type: 'traffic', channel: channel.id, direction: 'in', message: item });
+            if (isReply(item) || !traced()) return;
+            keepOriginal(item);
+            events$.next({ type: 'traffic', channel: channel.id, direction: 'in', message: item });
           }),
           tagTraffic(ref),
           catchError((error: unknown) => {
@@ -402,7 +443,7 @@ export function serve(options: ServeOptions = {}): Observable<ServerEvent> {
     };
     const routed$ = traffic$.pipe(
       routeTraffic(),
-      options.routed ?? identity,
+      options.routed ? keepingOriginals(messageOfStep, options.routed) : identity,
       tap((routed) => {
         cache.learn(routed);
         reportConflict(routed);
@@ -413,9 +454,13 @@ export function serve(options: ServeOptions = {}): Observable<ServerEvent> {
       mergeMap((channel) =>
         routed$.pipe(
           deliverTo(channel, cache),
-          options.outgoing?.({ id: channel.id, kind: channel.kind }) ?? identity,
+          options.outgoing
+            ? keepingOriginals(itself, options.outgoing({ id: channel.id, kind: channel.kind }))
+            : identity,
           tap((message) => {
-            if (traced()) events$.next({ type: 'traffic', channel: channel.id, direction: 'out', message });
+            const tracing = traced();
+            if (tracing || channel.holdsOriginals !== true) keepOriginal(message);
+            if (tracing) events$.next({ type: 'traffic', channel: channel.id, direction: 'out', message });
           }),
           tap(channel.sink),
         ),

@@ -23,11 +23,11 @@ import {
   startCli,
   type TestProcess,
 } from '../helpers/processes.js';
+import { tickerDriver as ticker, uploadDigest } from '../helpers/ticker.js';
 import { pidRunning, waitUntil } from '../helpers/wait-until.js';
 
 const fixtures = join(fileURLToPath(import.meta.url), '../fixtures');
 const fixture = (name: string): string => join(fixtures, name);
-const ticker = fixture('ticker.mjs');
 const floodDriver = join(repoRoot, 'bench/flood-driver.mjs');
 
 const servers: Server[] = [];
@@ -252,7 +252,9 @@ describe('client faults', () => {
       "<newBLOBVector device='Ticker' name='UPLOAD'><oneBLOB name='DATA' size='6' format='.bin'>aGVsbG8h</oneBLOB></newBLOBVector>\n",
     );
     halfClosed.socket.end();
-    await cli.waitForStderr(logLine('Driver ticker\\.mjs: got newBLOBVector UPLOAD 8'));
+    await cli.waitForStderr(
+      logLine(`Driver ticker\\.mjs: got newBLOBVector UPLOAD 8 ${uploadDigest('aGVsbG8h')}`),
+    );
     expect(await halfClosed.waitForEnd()).toEqual({ type: 'end' });
     await cli.waitForStderr(logLine(`Client ${literal(halfClosed.id)}: shut down complete - bye!`));
     expect(cli.stderr.filter((line) => line.includes(`Client ${halfClosed.id}: closed`))).toEqual([]);
@@ -291,7 +293,9 @@ describe('client faults', () => {
     uploader.send(
       `<newBLOBVector device='Ticker' name='UPLOAD'><oneBLOB name='DATA' size='${48 * 1024}' format='.bin'>${base64}</oneBLOB></newBLOBVector>\n`,
     );
-    await cli.waitForStderr(logLine(`Driver ticker\\.mjs: got newBLOBVector UPLOAD ${base64.length}`));
+    await cli.waitForStderr(
+      logLine(`Driver ticker\\.mjs: got newBLOBVector UPLOAD ${base64.length} ${uploadDigest(base64)}`),
+    );
     expect(cli.stderr.filter((line) => line.includes('Driver ticker.mjs: got '))).toHaveLength(1);
     await expectStillTicking(running);
   });

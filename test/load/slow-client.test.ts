@@ -154,9 +154,10 @@ describe('a stalled client beside a fast one', () => {
     const port = await cliPort(cli);
     const enableBlobs = "<enableBLOB device='Flood'>Also</enableBLOB>\n";
 
-    /** Size and digest of each BLOB received: the driver sends the same random payload every time. */
-    const blobsOf = (): { sizes: number[]; digests: Set<string>; done: boolean } => ({
+    /** Size, number and digest of each BLOB received: the driver numbers each in its first 6 bytes, the same random rest follows. */
+    const blobsOf = (): { sizes: number[]; serials: number[]; digests: Set<string>; done: boolean } => ({
       sizes: [],
+      serials: [],
       digests: new Set(),
       done: false,
     });
@@ -168,7 +169,8 @@ describe('a stalled client beside a fast one', () => {
         const body = /<oneBLOB[^>]*>([^<]*)<\/oneBLOB/.exec(text)?.[1] ?? '';
         const bytes = Buffer.from(body.replace(/\s+/g, ''), 'base64');
         into.sizes.push(bytes.length);
-        into.digests.add(createHash('sha1').update(bytes).digest('hex'));
+        into.serials.push(bytes.readUIntBE(0, 6));
+        into.digests.add(createHash('sha1').update(bytes.subarray(6)).digest('hex'));
       };
     const fastBlobs = blobsOf();
     const fast = await connectAndDefine(port, 'Flood', enableBlobs, record(fastBlobs));
@@ -185,6 +187,7 @@ describe('a stalled client beside a fast one', () => {
     expect(fastBlobs.done).toBe(true);
 
     expect(fastBlobs.sizes).toEqual(Array.from({ length: count }, () => blobBytes));
+    expect(fastBlobs.serials).toEqual(Array.from({ length: count }, (_, n) => n + 1));
     expect(fastBlobs.digests.size).toBe(1);
     expect(linesAbout(cli, fast).filter((line) => !line.includes('new arrival'))).toEqual([]);
 
@@ -206,6 +209,7 @@ describe('a stalled client beside a fast one', () => {
     expect(stalledBlobs.sizes.length).toBeGreaterThan(0);
     expect(stalledBlobs.sizes.length + drops.length).toBe(count);
     expect(new Set(stalledBlobs.sizes)).toEqual(new Set([blobBytes]));
+    expect(stalledBlobs.serials.every((serial, i) => serial > (stalledBlobs.serials[i - 1] ?? 0))).toBe(true);
     expect(stalledBlobs.digests).toEqual(fastBlobs.digests);
     expect(stalled.ended).toBeUndefined();
 

@@ -7,7 +7,11 @@
  * state learned before it), but without the `delProperty` routeTraffic adds
  * before a close: here a close reaches the cache on its own.
  */
+import { of } from 'rxjs';
 import { describe, expect, it } from 'vitest';
+import { LinePool } from '../../src/protocol/line-pool.js';
+import { originalText } from '../../src/protocol/original-text.js';
+import { parseIndi } from '../../src/protocol/parse-indi.js';
 import type { DefNumberVector, DefSwitchVector, SetSwitchVector } from '../../src/protocol/messages.js';
 import { DeviceCache } from '../../src/routing/device-cache.js';
 import { emptyRoutingState, nextRoutingState } from '../../src/routing/routing-state.js';
@@ -365,6 +369,24 @@ describe('DeviceCache', () => {
       expect(cache.answer(getProperties(), kstars)).toStrictEqual([
         defNumber(FOCUSER, 'ABS_FOCUS_POSITION', 2),
       ]);
+    });
+
+    it('keeps a definition that arrived in pooled memory as it was, after the pool lends memory again', () => {
+      const { cache, feed } = learning();
+      feed(msg(upstream, getProperties('*')));
+      const pool = new LinePool({ minBytes: 1024 });
+      const notes = (name: string, text: string): string =>
+        `<defTextVector device='${FOCUSER}' name='${name}' state='Idle' perm='ro'><defText name='TEXT'>${text}</defText></defTextVector>`;
+      const definitions = [notes('NOTES', 'a'.repeat(4000)), notes('MORE_NOTES', 'b'.repeat(4000))];
+      for (const xml of definitions) {
+        of(Buffer.from(xml))
+          .pipe(parseIndi({ linePool: pool }))
+          .subscribe((definition) => feed(msg(upstream, definition)));
+      }
+      const cached = cache.answer(getProperties(), kstars);
+      expect(cached.map((definition) => Buffer.from(originalText(definition) ?? []).toString())).toEqual(
+        definitions,
+      );
     });
   });
 });
