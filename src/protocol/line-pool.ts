@@ -108,9 +108,11 @@ export class LinePool {
   /** A line of `size` bytes, held once (by the caller). */
   take(size: number): LineLease {
     const capacity = 2 ** Math.ceil(Math.log2(Math.max(size, this.minBytes)));
-    const memory = this.free.get(capacity)?.pop();
     this.counts.taken += 1;
     this.takenSinceTrim = true;
+    // Memory the pool would not keep is not rounded up, and not given back.
+    if (capacity > this.maxFreeBytes) return new LineLease(Buffer.allocUnsafeSlow(size), () => undefined);
+    const memory = this.free.get(capacity)?.pop();
     if (memory === undefined) return this.lease(Buffer.allocUnsafeSlow(capacity), size);
     this.counts.reused += 1;
     this.freeBytes -= capacity;

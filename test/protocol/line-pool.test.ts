@@ -60,6 +60,16 @@ describe('LinePool', () => {
     expect(pool.take(4 * KiB).bytes.buffer).not.toBe(kept.bytes.buffer);
   });
 
+  it('lends an element larger than maxFreeBytes memory of its own size, which it never takes back', () => {
+    const pool = new LinePool({ minBytes: 4 * KiB, maxFreeBytes: 16 * KiB });
+    const large = pool.take(20 * KiB);
+    expect(large.bytes.buffer.byteLength).toBe(20 * KiB);
+    large.bytes.write('<a/>');
+    large.release();
+    expect(large.bytes.toString('latin1', 0, 4)).toBe('<a/>');
+    expect(pool.take(20 * KiB).bytes.buffer).not.toBe(large.bytes.buffer);
+  });
+
   it('overwrites memory that comes back, under RXINDI_POISON_LINES', () => {
     const pool = new LinePool({ minBytes: 4 * KiB });
     const line = pool.take(10);
