@@ -31,7 +31,9 @@
  * second third's highest plus the churner count (each churner holds one socket
  * at a time). Nothing is lost if every steady client saw both Flood sequences
  * complete (1 … last sent, no gap, no repeat), every BLOB client saw every
- * image, and all steady clients got the same number of messages of each
+ * image whole (as many bytes as its `size`, a FITS header first; the server
+ * runs with RXINDI_POISON_LINES, so an image sent from memory already back
+ * in its pool would fail this), and all steady clients got the same number of messages of each
  * property (BLOBs apart) once they had all asked for properties.
  */
 import { spawn } from 'node:child_process';
@@ -42,6 +44,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Observable } from 'rxjs';
+import { decodeBlob } from '../src/protocol/blob-data.js';
 import { deviceOf, type IndiMessage } from '../src/protocol/messages.js';
 import { parseIndi } from '../src/protocol/parse-indi.js';
 import { waitUntil } from '../test/helpers/wait-until.js';
@@ -86,7 +89,8 @@ async function startServer(): Promise<Server> {
   const child = spawn(process.execPath, [...args, 'indi_simulator_ccd', floodDriver], {
     detached: true,
     stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, FLOOD_MODE: 'numbers', FLOOD_COUNT: '0' },
+    // Pooled image memory is overwritten as it returns: an image sent from released memory fails the check.
+    env: { ...process.env, FLOOD_MODE: 'numbers', FLOOD_COUNT: '0', RXINDI_POISON_LINES: '1' },
   });
   const log: string[] = [];
   createInterface({ input: child.stderr }).on('line', (line) => log.push(line));
@@ -175,7 +179,14 @@ class SoakClient {
     this.messages += 1;
     const key = `${message.type} ${deviceOf(message) ?? ''}.${'name' in message ? (message.name ?? '') : ''}`;
     this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
-    if (message.type === 'setBLOBVector') this.blobs += 1;
+    if (message.type === 'setBLOBVector') {
+      this.blobs += 1;
+      for (const image of message.members) {
+        const bytes = Buffer.from(decodeBlob(image.value));
+        if (bytes.length !== image.size || bytes.toString('latin1', 0, 6) !== 'SIMPLE')
+          this.breaks.push(`image ${this.blobs}: ${bytes.length} of ${image.size} bytes, not a FITS file as sent`);
+      }
+    }
     if (
       (message.type === 'setNumberVector' || message.type === 'newNumberVector') &&
       message.device === 'Flood' &&

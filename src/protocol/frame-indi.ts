@@ -23,7 +23,7 @@ export interface IndiFrame {
    * valid while the frame is handed on, and after that only for whoever
    * held the lease ({@link LineLease.hold}) or kept it.
    */
-  readonly lease?: LineLease;
+  readonly lease?: LineLease | undefined;
 }
 
 /**
@@ -247,7 +247,7 @@ class Framer {
     const offset = this.base + this.start;
     this.start = -1;
     try {
-      this.emit({ offset, bytes: line.subarray(0, size), line, ...(lease ? { lease } : {}) });
+      this.emit({ offset, bytes: line.subarray(0, size), line, lease });
     } finally {
       lease?.release();
     }

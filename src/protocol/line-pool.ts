@@ -49,7 +49,12 @@ export class LineLease {
 
   /** One more holder: the memory stays this element's until it releases. */
   hold(): void {
-    if (this.holders > 0) this.holders += 1;
+    if (this.holders === 0) {
+      throw new Error(
+        'rxindi: a pooled line was held after its last holder released it; its memory may already hold another element (hold it while it is handed on)',
+      );
+    }
+    this.holders += 1;
   }
 
   /** A holder is done with the bytes; the last one returns the memory to the pool. */
@@ -92,7 +97,7 @@ export class LinePool {
   private freeBytes = 0;
   private takenSinceTrim = false;
   private trimTimer: NodeJS.Timeout | undefined;
-  private counts = { taken: 0, reused: 0 };
+  private readonly counts = { taken: 0, reused: 0 };
 
   constructor(options: LinePoolOptions = {}) {
     this.minBytes = options.minBytes ?? 64 * 1024;

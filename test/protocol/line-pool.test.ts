@@ -54,6 +54,8 @@ describe('LinePool', () => {
     held.release();
     expect(pool.take(4 * KiB).bytes.buffer).toBe(held.bytes.buffer);
 
+    expect(() => held.hold()).toThrow(/held after its last holder released it/);
+
     const kept = pool.take(4 * KiB);
     kept.keep();
     kept.release();
