@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { EMPTY, Observable, Subject, concat, defer, ignoreElements, share } from 'rxjs';
+import { EMPTY, Subject, concat, defer, ignoreElements, share, timer } from 'rxjs';
 import type { ParseIndiOptions } from '../protocol/parse-indi.js';
 import { serializeIndi } from '../protocol/serialize-indi.js';
 import { indiTimestamp } from '../protocol/timestamp.js';
@@ -56,25 +56,8 @@ export function socketChannel(socket: Socket, options: SocketChannelOptions = {}
   );
   socket.setNoDelay(true);
   // A peer that half-closes after its request (`nc -N`, a script piping one
-  // getProperties) still gets the answers that follow for a moment. A peer
-  // that closed for good resets the writes that follow: the channel ends
-  // with that error, not as a clean close.
-  const answersAfterEnd$ = defer(() =>
-    socket.writable
-      ? new Observable<never>((subscriber) => {
-          const grace = setTimeout(() => subscriber.complete(), options.halfClosedGraceMs ?? 1000);
-          const failed = (error: Error): void => subscriber.error(error);
-          const closed = (): void => subscriber.complete();
-          socket.once('error', failed);
-          socket.once('close', closed);
-          return () => {
-            clearTimeout(grace);
-            socket.off('error', failed);
-            socket.off('close', closed);
-          };
-        })
-      : EMPTY,
-  );
+  // getProperties) still gets the answers that follow for a moment.
+  const answersAfterEnd$ = defer(() => (socket.writable ? timer(options.halfClosedGraceMs ?? 1000) : EMPTY));
   const messages$ = concat(
     readIndi(streamBytes(socket), id, events$, options.parse),
     answersAfterEnd$.pipe(ignoreElements()),
