@@ -120,11 +120,20 @@ export class RawIndiClient {
 
   /** Closes the connection (at once) and waits until it is closed. */
   close(): Promise<void> {
+    return this.closeWith(() => this.socket.destroy());
+  }
+
+  /** Resets the connection (a TCP RST, as when a client is killed) and waits until it is closed. */
+  reset(): Promise<void> {
+    return this.closeWith(() => this.socket.resetAndDestroy());
+  }
+
+  private closeWith(end: () => void): Promise<void> {
     open.delete(this);
     if (this.socket.closed) return Promise.resolve();
     return new Promise((resolve) => {
       this.socket.once('close', () => resolve());
-      this.socket.destroy();
+      end();
     });
   }
 }
