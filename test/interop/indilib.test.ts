@@ -168,7 +168,9 @@ describe('indi_setprop and indi_getprop through rxindi', () => {
   });
 
   it('every request of indi_setprop reaches its driver (40 requests in 20 runs)', async () => {
-    const { cli, port } = await startRxindi('indi_simulator_telescope', 'indi_simulator_ccd');
+    // -vv: a request that goes missing can be followed through the log (client in, driver out, driver's answer).
+    const cli = startCli(['-vv', '-p', '0', 'indi_simulator_telescope', 'indi_simulator_ccd'], driverEnv());
+    const port = await cliPort(cli);
     await waitForValues(port, {
       [`${telescope}.CONNECTION.CONNECT`]: 'Off',
       [`${ccd}.CONNECTION.CONNECT`]: 'Off',
@@ -188,12 +190,16 @@ describe('indi_setprop and indi_getprop through rxindi', () => {
       }
       const seen = await waitForValues(port, wanted, 1500);
       for (const key of Object.keys(wanted))
-        if (seen.get(key) !== 'On') lost.push(`run ${attempt}: ${key}=On`);
+        if (seen.get(key) !== 'On')
+          lost.push(`run ${attempt}: ${key}=On (indi_getprop saw ${seen.get(key) ?? 'nothing'})`);
     }
     const exited = await Promise.race([cli.exited, Promise.resolve(undefined)]);
     expect({
       lost,
       rxindi: exited === undefined ? 'running' : { exit: exited, stderr: cli.stderr.slice(-12) },
+      ...(lost.length === 0
+        ? {}
+        : { log: cli.stderr.filter((line) => line.includes('CONNECTION')).slice(-16) }),
     }).toEqual({ lost: [], rxindi: 'running' });
   });
 });
