@@ -27,7 +27,8 @@
  * again, to learn whether the server kept it (it gets the `done` message) or
  * cut it off (the connection ends), and how many BLOBs it got;
  * the round trip of a `newNumberVector` that the driver echoes as a
- * `setNumberVector` (p50/p99 over 2000 sequential requests, one client).
+ * `setNumberVector` (p50/p99 over 2000 sequential requests, one client,
+ * after 5000 unmeasured ones that warm up the JIT).
  * The number floods are kept short because indiserver's cost per message
  * grows with the backlog it holds for a client: 200k updates at once do not
  * get through it in minutes.
@@ -59,7 +60,12 @@ const relayPath = join(root, 'bench', 'raw-relay.mjs');
 const host = '127.0.0.1';
 const runTimeoutMs = 120_000;
 const latencyRequests = 2000;
-const latencyWarmup = 100;
+/**
+ * Round trips before the measured ones. rxindi's JavaScript is still being
+ * compiled for the first few thousand: with 100, its p99 was 2–3 ms from
+ * compilation pauses alone; after 20,000 it was 0.29 ms (indiserver 0.24).
+ */
+const latencyWarmup = 5000;
 
 type ServerName = 'rxindi' | 'indiserver' | 'relay';
 const servers: readonly ServerName[] = ['rxindi', 'indiserver', 'relay'];
