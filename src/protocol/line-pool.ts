@@ -49,6 +49,8 @@ export class LineLease {
 
   /** One more holder: the memory stays this element's until it releases. */
   hold(): void {
+    // Kept memory never goes back to the pool: there is nothing to hold it against.
+    if (this.kept) return;
     if (this.holders === 0) {
       throw new Error(
         'rxindi: a pooled line was held after its last holder released it; its memory may already hold another element (hold it while it is handed on)',

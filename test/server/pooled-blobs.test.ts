@@ -6,7 +6,7 @@
  * '!'; memory reused too early holds another image, whose number differs.
  */
 import { join } from 'node:path';
-import { NEVER, concat, from, of, tap, type Subscription } from 'rxjs';
+import { NEVER, concat, delay, from, of, tap, type Subscription } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Channel } from '../../src/channels/channel.js';
 import { decodeBlob } from '../../src/protocol/blob-data.js';
@@ -112,6 +112,14 @@ describe('images in pooled memory', () => {
     expect(imagesOf(slow.received(isImage))).toEqual(intact);
     expect(pool.stats.taken).toBe(count);
     expect(pool.stats.reused).toBeGreaterThan(0);
+  });
+
+  it('images an incoming operator delays reach the client intact after their hand-over', async () => {
+    const port = await serveFlood({ incoming: () => delay(5) });
+    const client = await blobClient(port);
+    client.send(go);
+    await client.waitFor('the end of the flood', isDone, { timeout: 20_000 });
+    expect(imagesOf(client.received(isImage))).toEqual(intact);
   });
 
   type Keeper = (record: (message: IndiMessage) => void) => {
