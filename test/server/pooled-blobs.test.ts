@@ -6,15 +6,16 @@
  * '!'; memory reused too early holds another image, whose number differs.
  */
 import { join } from 'node:path';
-import { NEVER, concat, delay, from, of, tap, type Subscription } from 'rxjs';
+import { NEVER, concat, delay, from, of, tap } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Channel } from '../../src/channels/channel.js';
 import { decodeBlob } from '../../src/protocol/blob-data.js';
 import { LinePool } from '../../src/protocol/line-pool.js';
 import type { IndiMessage, SetBlobVector } from '../../src/protocol/messages.js';
-import { serve, type ServeOptions, type ServerEvent } from '../../src/server/serve.js';
+import type { ServeOptions } from '../../src/server/serve.js';
 import { RawIndiClient } from '../helpers/indi-client.js';
 import { repoRoot } from '../helpers/processes.js';
+import { startServe, stopServes } from '../helpers/serve.js';
 import { tickerDriver, uploadDigest } from '../helpers/ticker.js';
 import { waitUntil } from '../helpers/wait-until.js';
 
@@ -42,31 +43,15 @@ function imagesOf(messages: readonly SetBlobVector[]): [number, number, boolean]
 
 const intact = Array.from({ length: count }, (_, n): [number, number, boolean] => [n + 1, imageBytes, true]);
 
-const subscriptions: Subscription[] = [];
 afterEach(async () => {
   await RawIndiClient.closeAll();
-  for (const subscription of subscriptions.splice(0)) subscription.unsubscribe();
+  stopServes();
 });
 
-/** Serves the flood driver with `options`; resolves with the port once it listens. */
-async function serveFlood(
-  options: FloodOptions,
-  onEvent: (event: ServerEvent) => void = () => undefined,
-): Promise<number> {
-  let port: number | undefined;
-  const env = { FLOOD_MODE: 'blobs', FLOOD_COUNT: String(count), FLOOD_BLOB_BYTES: String(imageBytes) };
-  subscriptions.push(
-    serve({ ...options, host: '127.0.0.1', port: 0, drivers: [{ command: floodDriver, env }] }).subscribe(
-      (event) => {
-        if (event.type === 'listening') port = event.port;
-        onEvent(event);
-      },
-    ),
-  );
-  return waitUntil('the server to listen', () => port);
-}
-
-type FloodOptions = Omit<ServeOptions, 'port' | 'host' | 'drivers'>;
+const flood = {
+  command: floodDriver,
+  env: { FLOOD_MODE: 'blobs', FLOOD_COUNT: String(count), FLOOD_BLOB_BYTES: String(imageBytes) },
+};
 
 /** A client (with BLOBs enabled unless told otherwise) that has seen the flood's definitions. */
 async function blobClient(port: number, blobs = true): Promise<RawIndiClient> {
@@ -98,7 +83,7 @@ function recordingChannel(record: (message: IndiMessage) => void): Channel {
 describe('images in pooled memory', () => {
   it('a client that falls behind gets every image intact while a fast one lets the memory be reused', async () => {
     const pool = new LinePool();
-    const port = await serveFlood({ linePool: pool });
+    const { port } = await startServe({ drivers: [flood], linePool: pool });
     const fast = await blobClient(port);
     const slow = await blobClient(port);
     slow.socket.pause();
@@ -115,34 +100,24 @@ describe('images in pooled memory', () => {
   });
 
   it('images an incoming operator delays reach the client intact after their hand-over', async () => {
-    const port = await serveFlood({ incoming: () => delay(5) });
+    const { port } = await startServe({ drivers: [flood], incoming: () => delay(5) });
     const client = await blobClient(port);
     client.send(go);
     await client.waitFor('the end of the flood', isDone, { timeout: 20_000 });
     expect(imagesOf(client.received(isImage))).toEqual(intact);
   });
 
+  /** What keeps every message at one point; traffic events are read from the server's events after the flood. */
   type Keeper = (record: (message: IndiMessage) => void) => {
-    readonly options: FloodOptions;
-    readonly onEvent?: (event: ServerEvent) => void;
+    readonly options: Omit<ServeOptions, 'host' | 'port' | 'stop$' | 'drivers'>;
     /** Whether the client asks for images too; when not, they reach no socket at all. */
     readonly clientBlobs?: boolean;
   };
   const keepers: [string, Keeper][] = [
-    [
-      'traffic events',
-      (record) => ({
-        options: { traffic: true },
-        onEvent: (event) => (event.type === 'traffic' ? record(event.message) : undefined),
-      }),
-    ],
+    ['traffic events', () => ({ options: { traffic: true } })],
     [
       'traffic events, with no client taking images',
-      (record) => ({
-        options: { traffic: true },
-        onEvent: (event) => (event.type === 'traffic' ? record(event.message) : undefined),
-        clientBlobs: false,
-      }),
+      () => ({ options: { traffic: true }, clientBlobs: false }),
     ],
     ['an incoming operator', (record) => ({ options: { incoming: () => tap(record) } })],
     [
@@ -161,15 +136,8 @@ describe('images in pooled memory', () => {
   ];
 
   it('uploads reach a driver intact while its pipe makes the writes wait', async () => {
-    const lines: string[] = [];
-    let port: number | undefined;
-    subscriptions.push(
-      serve({ host: '127.0.0.1', port: 0, drivers: [tickerDriver] }).subscribe((event) => {
-        if (event.type === 'listening') port = event.port;
-        if (event.type === 'stderr') lines.push(event.line);
-      }),
-    );
-    const client = await RawIndiClient.connect(await waitUntil('the server to listen', () => port));
+    const { port, events } = await startServe({ drivers: [tickerDriver] });
+    const client = await RawIndiClient.connect(port);
     client.send(getProperties);
     await client.waitFor('UPLOAD defined', (message) => message.type === 'defBLOBVector');
     // Three uploads of 2 MiB in one go: more than the driver's 1 MiB pipe holds.
@@ -184,7 +152,10 @@ describe('images in pooled memory', () => {
     );
     const got = await waitUntil(
       'three uploads at the driver',
-      () => (lines.length >= 3 ? lines : undefined),
+      () => {
+        const lines = events.flatMap((event) => (event.type === 'stderr' ? [event.line] : []));
+        return lines.length >= 3 ? lines : undefined;
+      },
       { timeout: 20_000 },
     );
     expect(got).toEqual(
@@ -194,15 +165,15 @@ describe('images in pooled memory', () => {
 
   it.each(keepers)('images handed to %s stay intact after the flood', async (_, keeper) => {
     const seen = new Set<SetBlobVector>();
-    const {
-      options,
-      onEvent,
-      clientBlobs = true,
-    } = keeper((message) => (isImage(message) ? seen.add(message) : undefined));
-    const port = await serveFlood(options, onEvent);
+    const record = (message: IndiMessage): void => {
+      if (isImage(message)) seen.add(message);
+    };
+    const { options, clientBlobs = true } = keeper(record);
+    const { port, events } = await startServe({ ...options, drivers: [flood] });
     const client = await blobClient(port, clientBlobs);
     client.send(go);
     await client.waitFor('the end of the flood', isDone, { timeout: 20_000 });
+    for (const event of events) if (event.type === 'traffic') record(event.message);
 
     expect(imagesOf(client.received(isImage))).toEqual(clientBlobs ? intact : []);
     // Read only now, after every image went through the pool.

@@ -3,46 +3,20 @@
  * drivers (and one real driver program for shutdown): the connection limit,
  * ping, bad input from one client, `sendMessage`, `shutdown()`.
  */
-import { Subject, of, type Subscription } from 'rxjs';
+import { of } from 'rxjs';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { IndiProtocolError } from '../../src/protocol/errors.js';
 import type { IndiMessage } from '../../src/protocol/messages.js';
 import { IndiServer } from '../../src/server/indi-server.js';
-import { serve, type ServeOptions, type ServerEvent } from '../../src/server/serve.js';
+import type { ServerEvent } from '../../src/server/serve.js';
 import { tryConnect } from '../helpers/free-port.js';
 import { RawIndiClient } from '../helpers/indi-client.js';
 import { memoryDriver, numberDef, numberSet } from '../helpers/memory-driver.js';
 import { childPids, removeTempDirs, tempDir } from '../helpers/processes.js';
+import { startServe, stopServes, type Served } from '../helpers/serve.js';
 import { pidRunning, waitUntil } from '../helpers/wait-until.js';
 
-/** A running `serve`, its events, and how to stop it. */
-interface Served {
-  readonly port: number;
-  readonly events: ServerEvent[];
-  readonly stop$: Subject<void>;
-  /** True once the server's Observable completed. */
-  readonly isStopped: () => boolean;
-}
-
-const subscriptions: Subscription[] = [];
 const servers: IndiServer[] = [];
-
-async function startServe(options: Omit<ServeOptions, 'port' | 'stop$'>): Promise<Served> {
-  const events: ServerEvent[] = [];
-  const stop$ = new Subject<void>();
-  let stopped = false;
-  subscriptions.push(
-    serve({ ...options, host: '127.0.0.1', port: 0, stop$ }).subscribe({
-      next: (event) => events.push(event),
-      complete: () => (stopped = true),
-    }),
-  );
-  const port = await waitUntil('the server to listen', () => {
-    const listening = events.find((event) => event.type === 'listening');
-    return listening?.type === 'listening' ? listening.port : undefined;
-  });
-  return { port, events, stop$, isStopped: () => stopped };
-}
 
 const clientIds = (events: readonly ServerEvent[], type: 'connected' | 'disconnected'): string[] =>
   events.flatMap((event) => (event.type === type && event.kind === 'client' ? [event.channel] : []));
@@ -65,7 +39,7 @@ const isFocusSet = (value: number) => (message: IndiMessage) =>
 
 afterEach(async () => {
   await RawIndiClient.closeAll();
-  for (const subscription of subscriptions.splice(0)) subscription.unsubscribe();
+  stopServes();
   await Promise.all(servers.splice(0).map((server) => server.shutdown()));
 });
 
