@@ -51,7 +51,6 @@ describe('backpressure', () => {
 describe('holdDrivers', () => {
   let scheduler: TestScheduler;
   beforeEach(() => (scheduler = testScheduler()));
-  const values = { f: false, t: true };
   const events = {
     a: backlog('kstars', true),
     b: backlog('kstars', false),
@@ -59,48 +58,39 @@ describe('holdDrivers', () => {
     x: disconnected('kstars'),
     d: { type: 'driverStarted', channel: 'indi_simulator_ccd', pid: 42 } as const,
   };
+  /** Expects `holdDrivers(holdMs)` to turn the server events of `server` into `hold` (f: false, t: true). */
+  const expectHold = (server: string, hold: string, holdMs = 10): void =>
+    scheduler.run(({ hot, expectObservable }) => {
+      expectObservable(hot(server, events).pipe(holdDrivers(holdMs))).toBe(hold, { f: false, t: true });
+    });
 
   it('holds from the moment a client falls behind until it catches up', () => {
-    scheduler.run(({ hot, expectObservable }) => {
-      // prettier-ignore
-      const server = '-d-a-d-b-',
-            hold   = '-f-t---f-';
-      expectObservable(hot(server, events).pipe(holdDrivers(10))).toBe(hold, values);
-    });
+    // prettier-ignore
+    expectHold('-d-a-d-b-',
+               '-f-t---f-');
   });
 
   it('lets go after holdMs of a client that stays behind, and does not hold for it again until it has caught up', () => {
-    scheduler.run(({ hot, expectObservable }) => {
-      // Behind at 1 (held until 11), still behind at 22, caught up at 26, behind again at 28.
-      // prettier-ignore
-      const server = '-a 20ms a---b-a',
-            hold   = '-t 9ms f 16ms t 9ms f';
-      expectObservable(hot(server, events).pipe(holdDrivers(10))).toBe(hold, values);
-    });
+    // Behind at 1 (held until 11), still behind at 22, caught up at 26, behind again at 28.
+    // prettier-ignore
+    expectHold('-a 20ms a---b-a',
+               '-t 9ms f 16ms t 9ms f');
   });
 
   it('holds until the last client to fall behind has caught up or used its hold', () => {
-    scheduler.run(({ hot, expectObservable }) => {
-      // The stalled client's hold ends at 11; kstars, behind since 6, holds until 16.
-      // prettier-ignore
-      const server = '-s----a-----',
-            hold   = '-t 14ms f';
-      expectObservable(hot(server, events).pipe(holdDrivers(10))).toBe(hold, values);
-    });
+    // The stalled client's hold ends at 11; kstars, behind since 6, holds until 16.
+    // prettier-ignore
+    expectHold('-s----a-----',
+               '-t 14ms f');
   });
 
   it('lets go at once when the client that is behind disconnects', () => {
-    scheduler.run(({ hot, expectObservable }) => {
-      // prettier-ignore
-      const server = '-a--x-',
-            hold   = '-t--f-';
-      expectObservable(hot(server, events).pipe(holdDrivers(10))).toBe(hold, values);
-    });
+    // prettier-ignore
+    expectHold('-a--x-',
+               '-t--f-');
   });
 
   it('never holds with a hold of 0 ms', () => {
-    scheduler.run(({ hot, expectObservable }) => {
-      expectObservable(hot('-a-s-b-', events).pipe(holdDrivers(0))).toBe('-f-----', values);
-    });
+    expectHold('-a-s-b-', '-f-----', 0);
   });
 });
